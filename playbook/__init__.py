@@ -1,0 +1,25 @@
+"""The domain of the GenAI Design Whiteboard: pure, with no UI, database or rendering imports."""
+
+from playbook.codec import (
+    DesignError,
+    design_from_data,
+    dump_design,
+    parse_design,
+    retitle_design,
+    update_design,
+)
+from playbook.design import LADDER, PHASES, Design, Phase, Rung
+
+__all__ = [
+    "LADDER",
+    "PHASES",
+    "Design",
+    "DesignError",
+    "Phase",
+    "Rung",
+    "design_from_data",
+    "dump_design",
+    "parse_design",
+    "retitle_design",
+    "update_design",
+]

@@ -1,0 +1,65 @@
+"""Read, write and edit designs, turning validation failures into messages a user can act on."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from playbook.design import Design, Phase
+
+
+class DesignError(ValueError):
+    """A design (or a change to one) is invalid; `problems` names each field and what it allows."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def dump_design(design: Design) -> str:
+    """Return the design as indented JSON, with `schema_version`, losslessly re-readable."""
+    return design.model_dump_json(indent=2)
+
+
+def parse_design(text: str | bytes) -> Design:
+    """Return the design in `text` (JSON), or raise `DesignError` naming every bad field."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DesignError([f"not valid JSON: {exc}"]) from exc
+    return design_from_data(data)
+
+
+def design_from_data(data: Any) -> Design:
+    """Return the design in a decoded JSON value, or raise `DesignError` naming every bad field."""
+    if not isinstance(data, dict):
+        raise DesignError([f"a design is a JSON object, not {type(data).__name__}"])
+    try:
+        return Design.model_validate(data)
+    except ValidationError as exc:
+        raise DesignError(_problems(exc)) from exc
+
+
+def update_design(design: Design, phase: Phase, **changes: Any) -> Design:
+    """Return a copy of `design` with `changes` applied to one phase, validated as a whole."""
+    data = design.model_dump(mode="json")
+    data[phase] = {**data[phase], **changes}
+    return design_from_data(data)
+
+
+def retitle_design(design: Design, **changes: str) -> Design:
+    """Return a copy of `design` with new title, scenario or author, validated."""
+    return design_from_data({**design.model_dump(mode="json"), **changes})
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(part) for part in error["loc"]) or "design"
+        got = error.get("input")
+        shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(f"{where}: {message}{shown}")
+    return problems

@@ -1,0 +1,37 @@
+"""Suite-wide options: `--require NAME` turns a missing tool into a failure instead of a skip."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+REQUIRABLE = ("dot", "browser", "postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--require",
+        action="append",
+        default=[],
+        choices=REQUIRABLE,
+        help="fail, rather than skip, the tests that need this tool when it is missing "
+        "(repeatable; CI passes all three)",
+    )
+
+
+def need(config: pytest.Config, what: str, reason: str) -> None:
+    """Skip the calling test because `what` is missing, or fail it when CI requires `what`."""
+    if what in config.getoption("--require"):
+        pytest.fail(f"{what} is required (--require {what}) but missing: {reason}", pytrace=False)
+    pytest.skip(f"{what} missing: {reason}")
+
+
+@pytest.fixture(scope="session")
+def dot_binary(pytestconfig: pytest.Config) -> str:
+    """Return the path of Graphviz's `dot`, skipping (or failing under --require dot) without it."""
+    path = shutil.which("dot")
+    if path is None:
+        need(pytestconfig, "dot", "install Graphviz (Debian: apt-get install graphviz)")
+    assert path is not None
+    return path
