@@ -1,4 +1,4 @@
-"""The named choices the whiteboard offers (models, GPUs, embedding models), read from package data."""
+"""The named choices the whiteboard offers (models, GPUs, embedders), read from package data."""
 
 from __future__ import annotations
 

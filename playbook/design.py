@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from playbook.catalog import ids, load_catalog
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 Phase = Literal["constraints", "technique", "model", "retrieval", "serving", "evaluation"]
 PHASES: tuple[Phase, ...] = get_args(Phase)
@@ -175,7 +175,7 @@ class Serving(_Part):
 
 
 def _default_mitigations() -> dict[FailureMode, Mitigation]:
-    return {mode: "none" for mode in get_args(FailureMode)}
+    return dict.fromkeys(get_args(FailureMode), "none")
 
 
 class Evaluation(_Part):
@@ -224,3 +224,12 @@ class Design(_Part):
             self.model.small_model in open_ids or self.model.large_model in open_ids
         )
 
+
+def inapplicable_failure_modes(design: Design) -> dict[FailureMode, str]:
+    """Return the failure modes that cannot occur in `design`, each with the reason why."""
+    reasons: dict[FailureMode, str] = {}
+    if not design.uses_rag:
+        reasons["retrieval_miss"] = "no retrieval in this design (Phase 2 has no RAG)"
+    if not design.self_hosts:
+        reasons["kv_cache_oom"] = "the provider runs the KV cache (Phase 3 is hosted)"
+    return reasons

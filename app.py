@@ -1,0 +1,15 @@
+"""GenAI Design Whiteboard: frame and router only; each page lives in pages/."""
+
+import streamlit as st
+
+from ui import navigation, timer
+
+st.set_page_config(
+    page_title="GenAI Design Whiteboard",
+    page_icon=":material/draw:",
+    layout="wide",
+)
+page = navigation.navigation()
+timer.track(navigation.phase_of(page))
+timer.sidebar()
+page.run()

@@ -1,0 +1,51 @@
+"""Phase 6: offline and online evaluation, and a mitigation for each failure mode."""
+
+import streamlit as st
+
+from playbook.design import inapplicable_failure_modes
+from playbook.labels import FAILURE_MODES, MITIGATIONS, OFFLINE_METRICS, ONLINE_METRICS
+from ui import frame, state, widgets
+from ui.layout import columns
+
+frame.phase_header("evaluation", ask="How you will know it works, and what you do when it fails.")
+
+design = state.design()
+offline, online = columns(2, border=True)
+with offline:
+    st.markdown("**Offline**")
+    widgets.stepped_slider(
+        "evaluation", "golden_set_size", "Golden set (examples; 0 = none)",
+        options=[0, 50, 100, 200, 500, 1_000, 5_000],
+    )  # fmt: skip
+    widgets.multiselect(
+        "evaluation", "offline_metrics", "Offline metrics",
+        options=list(OFFLINE_METRICS), format_func=OFFLINE_METRICS.__getitem__,
+    )  # fmt: skip
+    widgets.toggle(
+        "evaluation", "red_team_set", "Red-team set",
+        help="Jailbreaks, prompt injections and PII-extraction attempts, run before each release.",
+    )  # fmt: skip
+with online:
+    st.markdown("**Online**")
+    widgets.multiselect(
+        "evaluation", "online_metrics", "Online metrics",
+        options=list(ONLINE_METRICS), format_func=ONLINE_METRICS.__getitem__,
+    )  # fmt: skip
+    widgets.toggle(
+        "evaluation", "llm_as_judge", "LLM-as-judge on sampled traffic",
+        help="A strong model grades a sample of live answers for continuous monitoring.",
+    )  # fmt: skip
+
+not_applicable = inapplicable_failure_modes(design)
+st.markdown("**Failure modes** and the mitigation for each")
+with st.container(border=True):
+    for mode, name in FAILURE_MODES.items():
+        reason = not_applicable.get(mode)
+        widgets.select(
+            "evaluation", "mitigations", name,
+            options=list(MITIGATIONS), format_func=MITIGATIONS.__getitem__, item=mode,
+            disabled=reason is not None,
+            help=f"Not applicable: {reason}." if reason else None,
+        )  # fmt: skip
+
+frame.phase_footer("evaluation")

@@ -1,0 +1,70 @@
+"""Phase 4: the retrieval path: chunking, embeddings, ANN index, hybrid search, reranking."""
+
+import streamlit as st
+
+from playbook.catalog import ids, load_catalog, name_of
+from playbook.labels import CHUNKING, INDEXES, compact_number
+from ui import frame, navigation, state, widgets
+from ui.layout import columns
+
+frame.phase_header("retrieval", ask="Anchor retrieval on chunk count and a recall@k target.")
+
+if not state.design().uses_rag:
+    st.info(
+        "No retrieval path: the technique chosen in Phase 2 does not include RAG. "
+        "Add RAG there if the model lacks knowledge the product needs.",
+        icon=":material/block:",
+    )
+    st.page_link(navigation.spec_of("technique").path, label="Go to 2 · Technique")
+else:
+    catalog = load_catalog()
+    retrieval = state.design().retrieval
+    ingest, search = columns(2, border=True)
+    with ingest:
+        st.markdown("**Ingestion**")
+        widgets.select(
+            "retrieval", "chunking", "Chunking strategy",
+            options=list(CHUNKING), format_func=CHUNKING.__getitem__, horizontal_radio=True,
+        )  # fmt: skip
+        widgets.stepped_slider(
+            "retrieval", "chunk_tokens", "Chunk size (tokens)",
+            options=[128, 256, 384, 512, 768, 1_024, 2_048],
+        )  # fmt: skip
+        widgets.slider(
+            "retrieval", "chunk_overlap_tokens", "Chunk overlap (tokens)",
+            min_value=0, max_value=512, step=16,
+            help="Must stay below the chunk size.",
+        )  # fmt: skip
+        widgets.select(
+            "retrieval", "embedding_model", "Embedding model",
+            options=ids(catalog.embedding_models),
+            format_func=lambda i: name_of(catalog.embedding_models, i),
+        )  # fmt: skip
+        widgets.toggle(
+            "retrieval", "untrusted_documents", "Documents may be untrusted",
+            help="Web pages, e-mails or user uploads can carry prompt injections.",
+        )  # fmt: skip
+    with search:
+        st.markdown("**Search**")
+        widgets.select(
+            "retrieval", "index", "ANN index",
+            options=list(INDEXES), format_func=INDEXES.__getitem__, horizontal_radio=True,
+        )  # fmt: skip
+        widgets.toggle("retrieval", "bm25_hybrid", "BM25 hybrid (keyword + vector)")
+        widgets.toggle("retrieval", "reranker", "Cross-encoder reranker")
+        widgets.stepped_slider(
+            "retrieval", "top_k", "Candidates retrieved (k)",
+            options=[5, 10, 20, 50, 100, 200, 500], format_func=compact_number,
+        )  # fmt: skip
+        widgets.slider(
+            "retrieval", "rerank_top_n", "Passages kept after reranking",
+            min_value=1, max_value=50, step=1, disabled=not retrieval.reranker,
+            help=None if retrieval.reranker else "Turn the reranker on to set how many it keeps.",
+        )  # fmt: skip
+        widgets.slider(
+            "retrieval", "recall_at_k_target_pct", "Recall@k target (%)",
+            min_value=0.0, max_value=100.0, step=1.0,
+            help="Share of questions whose answer passage is among the k retrieved.",
+        )  # fmt: skip
+
+frame.phase_footer("retrieval")

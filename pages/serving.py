@@ -1,0 +1,72 @@
+"""Phase 5: the serving stack for self-hosted models: engine, GPUs, precision, batching, caching."""
+
+import streamlit as st
+
+from playbook.catalog import ids, load_catalog, name_of
+from playbook.labels import ENGINES, PRECISIONS, compact_number
+from ui import frame, navigation, state, widgets
+from ui.layout import columns
+
+frame.phase_header(
+    "serving", ask="Size GPUs from weights plus KV cache; quantise and cache to fit."
+)
+
+if not state.design().self_hosts:
+    st.info(
+        "Nothing to serve yourself: Phase 3 chose a hosted API, so the provider runs the GPUs. "
+        "Choose self-hosted or routing there to size a serving cluster.",
+        icon=":material/cloud:",
+    )
+    st.page_link(navigation.spec_of("model").path, label="Go to 3 · Model")
+else:
+    gpus = load_catalog().gpus
+    hardware, features = columns(2, border=True)
+    with hardware:
+        st.markdown("**Hardware and precision**")
+        widgets.select(
+            "serving", "engine", "Serving engine",
+            options=list(ENGINES), format_func=ENGINES.__getitem__, horizontal_radio=True,
+        )  # fmt: skip
+        widgets.select(
+            "serving", "gpu", "GPU", options=ids(gpus), format_func=lambda i: name_of(gpus, i)
+        )
+        widgets.stepped_slider(
+            "serving", "gpus_per_replica", "GPUs per replica (tensor parallel)",
+            options=[1, 2, 4, 8, 16],
+        )  # fmt: skip
+        widgets.stepped_slider(
+            "serving", "replicas", "Replicas", options=[1, 2, 3, 4, 6, 8, 12, 16, 32, 64]
+        )
+        widgets.select(
+            "serving", "precision", "Weight precision",
+            options=list(PRECISIONS), format_func=PRECISIONS.__getitem__,
+        )  # fmt: skip
+        widgets.select(
+            "serving", "kv_cache_precision", "KV-cache precision",
+            options=["fp16", "bf16", "fp8"], format_func=PRECISIONS.__getitem__,
+        )  # fmt: skip
+        widgets.stepped_slider(
+            "serving", "max_context_tokens", "Maximum context (tokens)",
+            options=[2_048, 4_096, 8_192, 16_384, 32_768, 65_536, 131_072],
+            format_func=compact_number,
+        )  # fmt: skip
+    with features:
+        st.markdown("**Scheduler and caches**")
+        widgets.toggle(
+            "serving", "continuous_batching", "Continuous batching",
+            help="New requests join the running batch at every decode step.",
+        )  # fmt: skip
+        widgets.toggle(
+            "serving", "paged_attention", "PagedAttention",
+            help="KV cache in fixed-size blocks: little fragmentation, more concurrent sequences.",
+        )  # fmt: skip
+        widgets.toggle(
+            "serving", "speculative_decoding", "Speculative decoding",
+            help="A draft model proposes tokens the target verifies in one pass: lower ITL.",
+        )  # fmt: skip
+        widgets.toggle(
+            "serving", "prefix_caching", "Prefix caching",
+            help="Reuses the KV cache of a shared system prompt: lower TTFT and prefill cost.",
+        )  # fmt: skip
+
+frame.phase_footer("serving")

@@ -1,0 +1,87 @@
+"""The diagram page follows the choices made in the phases."""
+
+from __future__ import annotations
+
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import dot_of
+
+
+def _has_node(dot: str, node_id: str) -> bool:
+    return re.search(rf"^\s*{node_id} \[", dot, flags=re.MULTILINE) is not None
+
+
+def test_the_default_design_draws_retrieval_with_a_reranker_and_a_hosted_model(
+    app: AppTest,
+) -> None:
+    dot = dot_of(app)
+
+    assert _has_node(dot, "retriever")
+    assert _has_node(dot, "reranker")
+    assert "OpenAI" in dot
+    assert "GPT-4o" in dot
+
+
+def test_dropping_rag_in_phase_2_removes_the_retrieval_path(app: AppTest) -> None:
+    app.switch_page("pages/technique.py").run()
+    app.multiselect(key="technique.rungs").set_value(["prompt", "few_shot"]).run()
+
+    dot = dot_of(app)
+
+    for node in ("retriever", "reranker", "vector_index", "chunker", "embedder"):
+        assert not _has_node(dot, node), node
+
+
+def test_turning_the_reranker_off_removes_its_node(app: AppTest) -> None:
+    app.switch_page("pages/retrieval.py").run()
+    app.toggle(key="retrieval.reranker").set_value(False).run()
+
+    dot = dot_of(app)
+
+    assert _has_node(dot, "retriever")
+    assert not _has_node(dot, "reranker")
+
+
+def test_a_self_hosted_model_is_drawn_as_a_cluster_labelled_with_its_gpus(app: AppTest) -> None:
+    app.switch_page("pages/model.py").run()
+    app.radio(key="model.kind").set_value("self_hosted").run()
+    app.switch_page("pages/serving.py").run()
+    app.selectbox(key="serving.gpu").set_value("l40s").run()
+    app.select_slider(key="serving.gpus_per_replica").set_value(2).run()
+
+    dot = dot_of(app)
+
+    assert "cluster_serving" in dot
+    assert "2× L40S" in dot
+    assert "OpenAI" not in dot
+
+
+def test_a_constraint_change_in_phase_1_reaches_the_diagram(app: AppTest) -> None:
+    app.select_slider(key="constraints.corpus_documents").set_value(1_000_000).run()
+
+    dot = dot_of(app)
+
+    assert "1,000,000 documents" in dot or "1M documents" in dot
+
+
+def test_user_text_in_the_title_is_escaped_before_it_reaches_dot(app: AppTest) -> None:
+    hostile = 'x"]; evil [URL="javascript:alert(1)"]; <b>bold</b> \\'
+    app.text_input(key="design.title").input(hostile).run()
+
+    dot = dot_of(app)
+
+    assert hostile not in dot
+    assert "javascript:alert(1)&quot;" in dot
+    assert "&lt;b&gt;bold&lt;/b&gt;" in dot
+
+
+def test_the_dot_source_can_be_downloaded(app: AppTest) -> None:
+    app.text_input(key="design.title").input("Contracts QA").run()
+    app.switch_page("pages/diagram.py").run()
+
+    button = app.get("download_button")[0]
+
+    assert "Download DOT" in button.proto.label
+    assert button.proto.url or button.proto.deferred_file_id

@@ -1,0 +1,60 @@
+"""The app's pages, in the sections `app.py` routes to, and which playbook phase each one is."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import streamlit as st
+
+from playbook.design import Phase
+
+
+class PageSpec(NamedTuple):
+    """One page: its file (relative to app.py), title, icon, and the phase it edits, if any."""
+
+    path: str
+    title: str
+    icon: str
+    phase: Phase | None = None
+
+
+PHASE_PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/constraints.py", "1 · Constraints", ":material/tune:", "constraints"),
+    PageSpec("pages/technique.py", "2 · Technique", ":material/stairs:", "technique"),
+    PageSpec("pages/model.py", "3 · Model", ":material/neurology:", "model"),
+    PageSpec("pages/retrieval.py", "4 · Retrieval", ":material/manage_search:", "retrieval"),
+    PageSpec("pages/serving.py", "5 · Serving", ":material/dns:", "serving"),
+    PageSpec("pages/evaluation.py", "6 · Evaluation", ":material/fact_check:", "evaluation"),
+)
+SECTIONS: dict[str, tuple[PageSpec, ...]] = {
+    "Design": PHASE_PAGES,
+    "Result": (PageSpec("pages/diagram.py", "Diagram", ":material/account_tree:"),),
+    "Library": (PageSpec("pages/library.py", "Saved designs", ":material/folder_open:"),),
+}
+
+
+def navigation() -> Any:
+    """Build the router over every section, the first phase being the default page."""
+    pages = {
+        section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in specs]
+        for section, specs in SECTIONS.items()
+    }
+    return st.navigation(pages)
+
+
+def phase_of(page: object) -> Phase | None:
+    """Return the playbook phase edited on `page` (a `st.Page`), or None for other pages."""
+    title = getattr(page, "title", None)
+    return next((spec.phase for spec in PHASE_PAGES if spec.title == title), None)
+
+
+def spec_of(phase: Phase) -> PageSpec:
+    """Return the page that edits `phase`."""
+    return next(spec for spec in PHASE_PAGES if spec.phase == phase)
+
+
+def next_page(phase: Phase) -> PageSpec:
+    """Return the page after `phase`'s: the next phase, or the diagram after the last one."""
+    index = [spec.phase for spec in PHASE_PAGES].index(phase)
+    later = PHASE_PAGES[index + 1 :]
+    return later[0] if later else SECTIONS["Result"][0]

@@ -1,0 +1,82 @@
+"""The mock-interview timer in the sidebar: start, pause, reset, time per phase against its box."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playbook.clock import (
+    ClockReport,
+    enter_phase,
+    format_duration,
+    pause_clock,
+    report_clock,
+    reset_clock,
+    start_clock,
+)
+from playbook.design import Phase
+from playbook.labels import PHASES
+from ui import state
+
+
+def _start() -> None:
+    state.set_clock(start_clock(state.clock(), now=state.now()))
+
+
+def _pause() -> None:
+    state.set_clock(pause_clock(state.clock(), now=state.now()))
+
+
+def _reset() -> None:
+    state.set_clock(reset_clock())
+
+
+def track(phase: Phase | None) -> None:
+    """Count time from now on towards `phase` when the user is on that phase's page."""
+    if phase is not None:
+        state.set_clock(enter_phase(state.clock(), phase, now=state.now()))
+
+
+def sidebar() -> None:
+    """Draw the timer's controls and its live readout in the sidebar."""
+    with st.sidebar:
+        st.markdown("**Mock-interview timer** · 45 min")
+        running = state.clock().running
+        start, reset = st.columns(2)
+        if running:
+            start.button("Pause", key="timer.pause", on_click=_pause, icon=":material/pause:")
+        else:
+            begun = report_clock(state.clock(), now=state.now()).total_used_s > 0
+            start.button(
+                "Resume" if begun else "Start",
+                key="timer.start",
+                on_click=_start,
+                icon=":material/play_arrow:",
+                type="primary",
+            )
+        reset.button("Reset", key="timer.reset", on_click=_reset, icon=":material/restart_alt:")
+        # Only a running clock needs redrawing every second; a paused one is static.
+        st.fragment(_readout, run_every=1.0 if running else None)()
+
+
+def _readout() -> None:
+    report = report_clock(state.clock(), now=state.now())
+    for item in report.phases:
+        marker = "▶ " if report.running and item.phase == report.current else ""
+        used = format_duration(item.used_s)
+        box = format_duration(item.box_s)
+        line = f"{marker}{PHASES[item.phase]}: {used} / {box}"
+        if item.over:
+            line = f":red[**{line} · over by {format_duration(item.used_s - item.box_s)}**]"
+        st.markdown(line, help=None)
+        st.progress(min(item.used_s / item.box_s, 1.0))
+    _total(report)
+
+
+def _total(report: ClockReport) -> None:
+    used = format_duration(report.total_used_s)
+    box = format_duration(report.total_box_s)
+    if report.over:
+        over = format_duration(report.total_used_s - report.total_box_s)
+        st.error(f"Total {used} / {box}: over budget by {over}", icon=":material/timer_off:")
+    else:
+        st.info(f"Total {used} / {box}", icon=":material/timer:")
