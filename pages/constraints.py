@@ -8,32 +8,23 @@ from ui.layout import columns
 
 frame.phase_header("constraints", ask="Turn the product ask into numbers before choosing anything.")
 
-left, right = columns(2)
-with left:
+title, scenario, author = st.columns([3, 2, 2], gap="medium")
+with title:
     widgets.text(None, "title", "Design title", placeholder="e.g. Contract QA for the legal team")
-with right:
+with scenario:
     widgets.text(None, "scenario", "Scenario", placeholder="e.g. document-qa")
-widgets.text(None, "author", "Author", placeholder="Your name")
+with author:
+    widgets.text(None, "author", "Author", placeholder="Your name")
 
-accuracy, latency = columns(2, border=True)
-with accuracy:
-    st.markdown("**Accuracy** and request size")
+left, right = columns(2)
+with left, st.container(border=True):
+    st.markdown("**Accuracy bar**")
     widgets.slider(
-        "constraints", "accuracy_bar_pct", "Accuracy bar: acceptable answers (%)",
+        "constraints", "accuracy_bar_pct", "Acceptable answers (%)",
         min_value=50.0, max_value=100.0, step=0.5,
         help="Share of answers that must be acceptable, or 100 minus the factual error tolerance.",
     )  # fmt: skip
-    widgets.stepped_slider(
-        "constraints", "avg_prompt_tokens", "Average prompt (tokens)",
-        options=[100, 250, 500, 1_000, 1_500, 2_000, 4_000, 8_000, 16_000, 32_000, 128_000],
-        format_func=compact_number,
-    )  # fmt: skip
-    widgets.stepped_slider(
-        "constraints", "avg_output_tokens", "Average output (tokens)",
-        options=[20, 50, 100, 200, 300, 500, 1_000, 2_000, 4_000, 8_000],
-        format_func=compact_number,
-    )  # fmt: skip
-with latency:
+with right, st.container(border=True):
     st.markdown("**Latency budget**")
     widgets.stepped_slider(
         "constraints", "ttft_ms", "Time to first token, TTFT (ms)",
@@ -49,21 +40,19 @@ with latency:
         "constraints", "total_response_s", "Total response (s)",
         options=[1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 20.0, 30.0, 60.0, 120.0],
     )  # fmt: skip
-
-cost, scale = columns(2, border=True)
-with cost:
+with left, st.container(border=True):
     st.markdown("**Cost ceiling**")
     widgets.stepped_slider(
-        "constraints", "cost_per_request_usd", "Cost ceiling per request ($)",
+        "constraints", "cost_per_request_usd", "Per request ($)",
         options=[0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1.0],
         format_func=lambda v: f"${v:g}",
     )  # fmt: skip
     widgets.stepped_slider(
-        "constraints", "cost_per_user_month_usd", "Cost ceiling per active user per month ($)",
+        "constraints", "cost_per_user_month_usd", "Per active user per month ($)",
         options=[0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0],
         format_func=lambda v: f"${v:g}",
     )  # fmt: skip
-with scale:
+with right, st.container(border=True):
     st.markdown("**Scale**")
     widgets.stepped_slider(
         "constraints", "peak_qps", "Peak requests per second (QPS)",
@@ -78,6 +67,18 @@ with scale:
     widgets.stepped_slider(
         "constraints", "corpus_documents", "Corpus size (documents)",
         options=[0, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000],
+        format_func=compact_number,
+    )  # fmt: skip
+with left, st.container(border=True):
+    st.markdown("**Request size**")
+    widgets.stepped_slider(
+        "constraints", "avg_prompt_tokens", "Average prompt (tokens)",
+        options=[100, 250, 500, 1_000, 1_500, 2_000, 4_000, 8_000, 16_000, 32_000, 128_000],
+        format_func=compact_number,
+    )  # fmt: skip
+    widgets.stepped_slider(
+        "constraints", "avg_output_tokens", "Average output (tokens)",
+        options=[20, 50, 100, 200, 300, 500, 1_000, 2_000, 4_000, 8_000],
         format_func=compact_number,
     )  # fmt: skip
     widgets.stepped_slider(

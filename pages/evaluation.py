@@ -39,13 +39,15 @@ with online:
 not_applicable = inapplicable_failure_modes(design)
 st.markdown("**Failure modes** and the mitigation for each")
 with st.container(border=True):
-    for mode, name in FAILURE_MODES.items():
+    grid = columns(2)
+    for index, (mode, name) in enumerate(FAILURE_MODES.items()):
         reason = not_applicable.get(mode)
-        widgets.select(
-            "evaluation", "mitigations", name,
-            options=list(MITIGATIONS), format_func=MITIGATIONS.__getitem__, item=mode,
-            disabled=reason is not None,
-            help=f"Not applicable: {reason}." if reason else None,
-        )  # fmt: skip
+        with grid[index % 2]:
+            widgets.select(
+                "evaluation", "mitigations",
+                f"{name} (not applicable: {reason})" if reason else name,
+                options=list(MITIGATIONS), format_func=MITIGATIONS.__getitem__, item=mode,
+                disabled=reason is not None,
+            )  # fmt: skip
 
 frame.phase_footer("evaluation")

@@ -7,7 +7,6 @@ from db import DesignNotFoundError, list_designs, load_design, save_design
 from playbook import DesignError, retitle_design
 from playbook.labels import escape_markdown
 from ui import resources, state
-from ui.layout import columns
 
 st.title("Saved designs")
 st.caption("Save the design you are working on, or load a saved one back into every phase.")
@@ -69,7 +68,7 @@ if not saved:
     st.info("No saved designs yet: save the one you are working on above.")
 for item in saved:
     with st.container(border=True):
-        name, when, action = columns(3)
+        name, when, action = st.columns([3, 2, 1], vertical_alignment="center")
         name.markdown(f"**{escape_markdown(item.title)}**")
         byline = " · ".join(part for part in (item.scenario, item.author) if part)
         name.caption(escape_markdown(byline) or "no scenario or author")

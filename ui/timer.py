@@ -6,6 +6,7 @@ import streamlit as st
 
 from playbook.clock import (
     ClockReport,
+    PhaseTime,
     enter_phase,
     format_duration,
     pause_clock,
@@ -60,21 +61,25 @@ def sidebar() -> None:
 
 def _readout() -> None:
     report = report_clock(state.clock(), now=state.now())
-    for item in report.phases:
-        marker = "▶ " if report.running and item.phase == report.current else ""
-        used = format_duration(item.used_s)
-        box = format_duration(item.box_s)
-        line = f"{marker}{PHASES[item.phase]}: {used} / {box}"
-        if item.over:
-            line = f":red[**{line} · over by {format_duration(item.used_s - item.box_s)}**]"
-        st.markdown(line, help=None)
-        st.progress(min(item.used_s / item.box_s, 1.0))
+    # One compact line per phase keeps the whole interview visible without scrolling.
+    st.markdown("  \n".join(_phase_line(report, item) for item in report.phases))
     _total(report)
+
+
+def _phase_line(report: ClockReport, item: PhaseTime) -> str:
+    current = item.phase == report.current
+    name = f"**{PHASES[item.phase]}**" if current else PHASES[item.phase]
+    line = f"{'▸ ' if current else ''}{name}: {format_duration(item.used_s)} / "
+    line += format_duration(item.box_s)
+    if item.over:
+        return f":red[{line} · over by {format_duration(item.used_s - item.box_s)}]"
+    return line
 
 
 def _total(report: ClockReport) -> None:
     used = format_duration(report.total_used_s)
     box = format_duration(report.total_box_s)
+    st.progress(min(report.total_used_s / report.total_box_s, 1.0))
     if report.over:
         over = format_duration(report.total_used_s - report.total_box_s)
         st.error(f"Total {used} / {box}: over budget by {over}", icon=":material/timer_off:")

@@ -14,7 +14,8 @@ def _save_as(at: AppTest, title: str) -> None:
 
 
 def _listed_titles(at: AppTest) -> list[str]:
-    return [md.value.strip("*").replace("\\", "") for md in at.markdown if md.value.startswith("**")]
+    bold = [md.value for md in at.markdown if md.value.startswith("**")]
+    return [value.strip("*").replace("\\", "") for value in bold]
 
 
 def test_saving_lists_the_design_with_a_confirmation(app: AppTest) -> None:

@@ -98,5 +98,7 @@ def test_a_refused_change_says_why_and_keeps_the_last_valid_value(app: AppTest) 
 def test_a_failure_mode_that_cannot_happen_is_disabled(app: AppTest) -> None:
     app.switch_page("pages/evaluation.py").run()
 
-    assert app.selectbox(key="evaluation.mitigations.kv_cache_oom").disabled
+    blocked = app.selectbox(key="evaluation.mitigations.kv_cache_oom")
+    assert blocked.disabled
+    assert "not applicable: the provider runs the KV cache" in blocked.label
     assert not app.selectbox(key="evaluation.mitigations.hallucination").disabled

@@ -36,7 +36,7 @@ def test_the_app_draws_the_timer_in_its_sidebar(app: AppTest) -> None:
 
 
 def _lines(at: AppTest) -> list[str]:
-    return [element.value for element in at.sidebar.markdown]
+    return [line for element in at.sidebar.markdown for line in element.value.split("  \n")]
 
 
 def _line_for(at: AppTest, phase: str) -> str:
@@ -55,7 +55,7 @@ def test_the_timer_counts_towards_the_phase_being_worked_on(
     timer_app.run()
 
     assert "Constraints: 1:30 / 5:00" in _line_for(timer_app, "Constraints")
-    assert "Technique: 0:30 / 5:00" in _line_for(timer_app, "Technique")
+    assert _line_for(timer_app, "Technique") == "▸ **Technique**: 0:30 / 5:00"
     assert "Total 2:00 / 45:00" in timer_app.sidebar.info[0].value
 
 
@@ -90,6 +90,7 @@ def test_a_phase_over_its_box_is_shown_in_red_with_the_overrun(
 
     line = _line_for(timer_app, "Constraints")
     assert line.startswith(":red[")
+    assert not _line_for(timer_app, "Technique").startswith(":red[")
     assert "over by 1:05" in line
 
 
