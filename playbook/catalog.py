@@ -1,24 +1,110 @@
-"""The named choices the whiteboard offers (models, GPUs, embedders), read from package data."""
+"""The catalog: models, GPUs, precisions, embedding models and prices, each with its source.
+
+Read from `playbook/data/catalog.json`. Every entry names where its numbers come from and when
+(`source`, `as_of`), so the app can show the provenance next to each number it uses.
+"""
 
 from __future__ import annotations
 
 import json
 from functools import cache
 from importlib import resources
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ComputeKind = Literal["bf16", "fp8", "int8", "int4", "fp4"]
+Attention = Literal["mha", "gqa", "mla"]
+Positive = Annotated[float, Field(gt=0)]
 
 
-class CatalogEntry(BaseModel):
-    """One choice with its display name and where the name comes from."""
+class _Entry(BaseModel):
+    """Every catalog entry: an id, a display name, and where its numbers come from."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str
-    name: str
-    source: str
-    as_of: str
-    provider: str | None = None
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.\-]{0,63}$")]
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    source: Annotated[str, Field(min_length=1, max_length=1_000)]
+    as_of: Annotated[str, Field(min_length=4, max_length=40)]
+
+
+class OpenModel(_Entry):
+    """An open-weights model's architecture, as its published config states it."""
+
+    total_params: Positive
+    active_params: Positive | None = None  # mixture-of-experts: parameters used per token
+    layers: Annotated[int, Field(ge=1)]
+    hidden_size: Annotated[int, Field(ge=1)]
+    attention_heads: Annotated[int, Field(ge=1)]
+    kv_heads: Annotated[int, Field(ge=1)]
+    head_dim: Annotated[int, Field(ge=1)]
+    attention: Attention
+    # Multi-head latent attention (DeepSeek-V2/V3) caches a compressed latent plus a RoPE key.
+    kv_lora_rank: Annotated[int, Field(ge=1)] | None = None
+    qk_rope_head_dim: Annotated[int, Field(ge=1)] | None = None
+    # Sliding-window attention: how many layers keep only the last `sliding_window` tokens.
+    sliding_window: Annotated[int, Field(ge=1)] | None = None
+    sliding_window_layers: Annotated[int, Field(ge=0)] = 0
+    max_context: Annotated[int, Field(ge=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OpenModel:
+        if self.attention == "mla" and (self.kv_lora_rank is None or self.qk_rope_head_dim is None):
+            raise ValueError("an MLA model needs kv_lora_rank and qk_rope_head_dim")
+        if self.sliding_window_layers > self.layers:
+            raise ValueError("sliding_window_layers cannot exceed layers")
+        if self.sliding_window_layers and self.sliding_window is None:
+            raise ValueError("sliding_window_layers needs a sliding_window")
+        if self.active_params is not None and self.active_params > self.total_params:
+            raise ValueError("active_params cannot exceed total_params")
+        return self
+
+    @property
+    def params_per_token(self) -> float:
+        """Parameters that do work for each token (all of them, unless mixture-of-experts)."""
+        return self.active_params or self.total_params
+
+
+class HostedModel(_Entry):
+    """A hosted API model and its list price per million tokens."""
+
+    provider: str
+    usd_per_1m_input: Annotated[float, Field(ge=0)]
+    usd_per_1m_output: Annotated[float, Field(ge=0)]
+
+
+class Gpu(_Entry):
+    """An accelerator: memory, bandwidth, dense tensor throughput per number format, and a price."""
+
+    memory_gb: Positive  # decimal GB, as marketed
+    bandwidth_tbs: Positive  # TB/s
+    dense_tflops: dict[ComputeKind, Positive]  # dense (no sparsity) tensor-core TFLOPS or TOPS
+    usd_per_hour: Positive  # on-demand, one GPU
+    price_source: str
+    price_as_of: str
+
+    @model_validator(mode="after")
+    def _has_16_bit(self) -> Gpu:
+        if "bf16" not in self.dense_tflops:
+            raise ValueError("a GPU needs at least its dense bf16 throughput")
+        return self
+
+
+class Precision(_Entry):
+    """A number format for weights or KV cache: bytes per value and the tensor math it runs on."""
+
+    bytes_per_value: Positive
+    compute: ComputeKind  # the dense_tflops key its matrix multiplies use (falls back to bf16)
+
+
+class EmbeddingModel(_Entry):
+    """An embedding model: vector size, input limit, and price when hosted."""
+
+    dimensions: Annotated[int, Field(ge=1)]
+    max_tokens: Annotated[int, Field(ge=1)]
+    usd_per_1m_tokens: Annotated[float, Field(ge=0)] | None = None  # None: self-hosted
+    params: Positive | None = None
 
 
 class Catalog(BaseModel):
@@ -27,10 +113,26 @@ class Catalog(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     about: str
-    open_models: tuple[CatalogEntry, ...]
-    hosted_models: tuple[CatalogEntry, ...]
-    gpus: tuple[CatalogEntry, ...]
-    embedding_models: tuple[CatalogEntry, ...]
+    open_models: tuple[OpenModel, ...]
+    hosted_models: tuple[HostedModel, ...]
+    gpus: tuple[Gpu, ...]
+    precisions: tuple[Precision, ...]
+    embedding_models: tuple[EmbeddingModel, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Catalog:
+        for name in ("open_models", "hosted_models", "gpus", "precisions", "embedding_models"):
+            found = ids(getattr(self, name))
+            if len(set(found)) != len(found):
+                raise ValueError(f"{name} has duplicate ids")
+        return self
+
+
+E = TypeVar("E", bound=_Entry)
+
+
+class UnknownEntryError(LookupError):
+    """An id is not in the catalog; the message lists the valid ids."""
 
 
 @cache
@@ -40,11 +142,20 @@ def load_catalog() -> Catalog:
     return Catalog.model_validate(json.loads(text))
 
 
-def ids(entries: tuple[CatalogEntry, ...]) -> tuple[str, ...]:
+def ids(entries: tuple[_Entry, ...]) -> tuple[str, ...]:
     """Return the ids of `entries`, in catalog order."""
     return tuple(entry.id for entry in entries)
 
 
-def name_of(entries: tuple[CatalogEntry, ...], entry_id: str) -> str:
+def find(entries: tuple[E, ...], entry_id: str, *, what: str = "entry") -> E:
+    """Return the entry with `entry_id`, or raise `UnknownEntryError` listing the valid ids."""
+    for entry in entries:
+        if entry.id == entry_id:
+            return entry
+    valid = ", ".join(ids(entries))
+    raise UnknownEntryError(f"unknown {what} {entry_id!r}; choose one of: {valid}")
+
+
+def name_of(entries: tuple[_Entry, ...], entry_id: str) -> str:
     """Return the display name for `entry_id`, or the id itself when it is not listed."""
     return next((entry.name for entry in entries if entry.id == entry_id), entry_id)
