@@ -2,9 +2,11 @@
 
 from playbook.codec import (
     DesignError,
+    add_custom_entry,
     design_from_data,
     dump_design,
     parse_design,
+    remove_custom_entry,
     retitle_design,
     update_design,
 )
@@ -17,9 +19,11 @@ __all__ = [
     "DesignError",
     "Phase",
     "Rung",
+    "add_custom_entry",
     "design_from_data",
     "dump_design",
     "parse_design",
+    "remove_custom_entry",
     "retitle_design",
     "update_design",
 ]

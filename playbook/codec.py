@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -57,9 +57,46 @@ def retitle_design(design: Design, **changes: str) -> Design:
 def _problems(exc: ValidationError) -> list[str]:
     problems = []
     for error in exc.errors(include_url=False):
-        where = ".".join(str(part) for part in error["loc"]) or "design"
+        message = error["msg"].removeprefix("Value error, ")
+        if not error["loc"]:
+            # Whole-design checks name their own fields in the message.
+            problems.extend(message.split("; "))
+            continue
+        where = ".".join(str(part) for part in error["loc"])
         got = error.get("input")
         shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
-        message = error["msg"].removeprefix("Value error, ")
         problems.append(f"{where}: {message}{shown}")
     return problems
+
+
+CustomKind = Literal["custom_models", "custom_gpus"]
+
+
+def add_custom_entry(design: Design, kind: CustomKind, entry: dict[str, Any]) -> Design:
+    """Return a copy of `design` with its own model or GPU added (validated, ids unique)."""
+    current = [item.model_dump(mode="json") for item in getattr(design, kind)]
+    if any(item["id"] == entry.get("id") for item in current):
+        raise DesignError([f"{kind}: this design already has an entry with id {entry.get('id')!r}"])
+    data = design.model_dump(mode="json")
+    data[kind] = [*current, entry]
+    return design_from_data(data)
+
+
+def remove_custom_entry(design: Design, kind: CustomKind, entry_id: str) -> Design:
+    """Return a copy of `design` without one of its own models or GPUs, unless it is in use."""
+    users = [
+        field
+        for field, value in (
+            ("model.open_model", design.model.open_model),
+            ("model.small_model", design.model.small_model),
+            ("model.large_model", design.model.large_model),
+            ("serving.gpu", design.serving.gpu),
+        )
+        if value == entry_id
+    ]
+    if users:
+        in_use = ", ".join(users)
+        raise DesignError([f"{kind}: {entry_id!r} is in use by {in_use}; change that first"])
+    data = design.model_dump(mode="json")
+    data[kind] = [item for item in data[kind] if item["id"] != entry_id]
+    return design_from_data(data)

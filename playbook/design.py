@@ -6,7 +6,7 @@ from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from playbook.catalog import ids, load_catalog
+from playbook.catalog import Catalog, Gpu, OpenModel, ids, load_catalog
 
 SCHEMA_VERSION: Final = 1
 
@@ -109,17 +109,6 @@ class ModelChoice(_Part):
     def _known_hosted(cls, value: str) -> str:
         return _one_of(value, ids(load_catalog().hosted_models))
 
-    @field_validator("open_model", "small_model")
-    @classmethod
-    def _known_open(cls, value: str) -> str:
-        return _one_of(value, ids(load_catalog().open_models))
-
-    @field_validator("large_model")
-    @classmethod
-    def _known_any(cls, value: str) -> str:
-        catalog = load_catalog()
-        return _one_of(value, ids(catalog.open_models) + ids(catalog.hosted_models))
-
 
 class Retrieval(_Part):
     """Phase 4: the data and retrieval path; only in effect when the technique uses RAG."""
@@ -168,11 +157,6 @@ class Serving(_Part):
     prefix_caching: bool = True
     notes: Notes = ""
 
-    @field_validator("gpu")
-    @classmethod
-    def _known_gpu(cls, value: str) -> str:
-        return _one_of(value, ids(load_catalog().gpus))
-
 
 def _default_mitigations() -> dict[FailureMode, Mitigation]:
     return dict.fromkeys(get_args(FailureMode), "none")
@@ -208,6 +192,37 @@ class Design(_Part):
     retrieval: Retrieval = Field(default_factory=Retrieval)
     serving: Serving = Field(default_factory=Serving)
     evaluation: Evaluation = Field(default_factory=Evaluation)
+    custom_models: tuple[OpenModel, ...] = ()
+    custom_gpus: tuple[Gpu, ...] = ()
+
+    @model_validator(mode="after")
+    def _known_choices(self) -> Design:
+        # Model and GPU ids may name a catalog entry or one of this design's own entries,
+        # so they are checked here, where both are known, rather than on their phase.
+        catalog = load_catalog()
+        problems = [
+            f"{kind}: {entry.id!r} is already a catalog id; give the custom entry another id"
+            for kind, entry, taken in (
+                *(("custom_models", m, ids(catalog.open_models)) for m in self.custom_models),
+                *(("custom_gpus", g, ids(catalog.gpus)) for g in self.custom_gpus),
+            )
+            if entry.id in taken
+        ]
+        mine = catalog_for(self)
+        open_ids, hosted_ids = ids(mine.open_models), ids(mine.hosted_models)
+        for field, allowed in (
+            ("model.open_model", open_ids),
+            ("model.small_model", open_ids),
+            ("model.large_model", open_ids + hosted_ids),
+            ("serving.gpu", ids(mine.gpus)),
+        ):
+            phase, name = field.split(".")
+            value = getattr(getattr(self, phase), name)
+            if value not in allowed:
+                problems.append(f"{field}: {value!r} is not one of: {', '.join(allowed)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @property
     def uses_rag(self) -> bool:
@@ -219,7 +234,7 @@ class Design(_Part):
         """Whether any model of the design runs on GPUs the team operates."""
         if self.model.kind == "self_hosted":
             return True
-        open_ids = ids(load_catalog().open_models)
+        open_ids = ids(catalog_for(self).open_models)
         return self.model.kind == "routing" and (
             self.model.small_model in open_ids or self.model.large_model in open_ids
         )
@@ -233,3 +248,16 @@ def inapplicable_failure_modes(design: Design) -> dict[FailureMode, str]:
     if not design.self_hosts:
         reasons["kv_cache_oom"] = "the provider runs the KV cache (Phase 3 is hosted)"
     return reasons
+
+
+def catalog_for(design: Design) -> Catalog:
+    """Return the catalog with the design's own models and GPUs added to it."""
+    base = load_catalog()
+    if not design.custom_models and not design.custom_gpus:
+        return base
+    return base.model_copy(
+        update={
+            "open_models": base.open_models + design.custom_models,
+            "gpus": base.gpus + design.custom_gpus,
+        }
+    )

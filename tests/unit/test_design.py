@@ -6,7 +6,16 @@ import json
 
 import pytest
 
-from playbook import LADDER, Design, DesignError, dump_design, parse_design, update_design
+from playbook import (
+    LADDER,
+    Design,
+    DesignError,
+    add_custom_entry,
+    dump_design,
+    parse_design,
+    remove_custom_entry,
+    update_design,
+)
 
 
 def _everything_changed() -> Design:
@@ -114,3 +123,57 @@ def test_self_hosting_follows_the_model_class(
 def test_rag_is_in_effect_only_when_the_ladder_includes_it() -> None:
     assert update_design(Design(), "technique", rungs=["rag", "lora"]).uses_rag
     assert not update_design(Design(), "technique", rungs=["few_shot"]).uses_rag
+
+
+MY_MODEL = {
+    "id": "acme-13b",
+    "name": "Acme 13B",
+    "source": "entered by a test",
+    "as_of": "2026-11-23",
+    "total_params": 13e9,
+    "layers": 40,
+    "hidden_size": 5120,
+    "attention_heads": 40,
+    "kv_heads": 40,
+    "head_dim": 128,
+    "attention": "mha",
+    "max_context": 4096,
+}
+
+
+def test_a_custom_model_can_be_chosen_and_survives_a_round_trip() -> None:
+    design = add_custom_entry(Design(), "custom_models", MY_MODEL)
+
+    design = update_design(design, "model", kind="self_hosted", open_model="acme-13b")
+
+    assert parse_design(dump_design(design)) == design
+    assert design.self_hosts
+
+
+def test_a_model_id_that_is_neither_catalog_nor_custom_names_the_field() -> None:
+    with pytest.raises(DesignError, match=r"model\.open_model: 'acme-13b' is not one of"):
+        update_design(Design(), "model", open_model="acme-13b")
+
+
+def test_a_custom_entry_cannot_shadow_a_catalog_id() -> None:
+    with pytest.raises(DesignError, match="already a catalog id"):
+        add_custom_entry(Design(), "custom_models", {**MY_MODEL, "id": "llama-3.1-8b"})
+
+
+def test_a_custom_entry_in_use_cannot_be_removed() -> None:
+    design = add_custom_entry(Design(), "custom_models", MY_MODEL)
+    design = update_design(design, "model", open_model="acme-13b")
+
+    with pytest.raises(DesignError, match=r"in use by model\.open_model"):
+        remove_custom_entry(design, "custom_models", "acme-13b")
+
+
+def test_an_unused_custom_entry_is_removed() -> None:
+    design = add_custom_entry(Design(), "custom_models", MY_MODEL)
+
+    assert remove_custom_entry(design, "custom_models", "acme-13b").custom_models == ()
+
+
+def test_a_custom_model_with_a_bad_number_names_the_field() -> None:
+    with pytest.raises(DesignError, match=r"custom_models\.0\.layers"):
+        add_custom_entry(Design(), "custom_models", {**MY_MODEL, "layers": 0})
