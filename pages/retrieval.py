@@ -4,8 +4,7 @@ import streamlit as st
 
 from playbook.catalog import ids, load_catalog, name_of
 from playbook.labels import CHUNKING, INDEXES, compact_number
-from ui import frame, navigation, state, widgets
-from ui.layout import columns
+from ui import frame, navigation, numbers, resources, state, widgets
 
 frame.phase_header("retrieval", ask="Anchor retrieval on chunk count and a recall@k target.")
 
@@ -19,7 +18,9 @@ if not state.design().uses_rag:
 else:
     catalog = load_catalog()
     retrieval = state.design().retrieval
-    ingest, search = columns(2, border=True)
+    ingest, search, panel = (
+        column.container(border=True) for column in st.columns([5, 5, 4], gap="medium")
+    )
     with ingest:
         st.markdown("**Ingestion**")
         widgets.select(
@@ -65,6 +66,24 @@ else:
             "retrieval", "recall_at_k_target_pct", "Recall@k target (%)",
             min_value=0.0, max_value=100.0, step=1.0,
             help="Share of questions whose answer passage is among the k retrieved.",
+        )  # fmt: skip
+
+    with panel:
+        st.markdown("**Numbers** for these choices")
+        report = resources.retrieval_numbers(state.design())
+        for estimate in (report.chunks, report.embedding_storage, report.embedding_cost):
+            numbers.metric(estimate)
+        numbers.metric(report.index_memory, help="Memory the chosen ANN index holds in RAM.")
+        numbers.metric(report.query_latency)
+        if report.rerank_latency is not None:
+            numbers.metric(report.rerank_latency)
+        st.caption("Index memory by index type (GiB)")
+        st.bar_chart(
+            {
+                "index": [INDEXES[name] for name in report.index_memory_by_index],
+                "GiB": [e.value for e in report.index_memory_by_index.values()],
+            },
+            x="index", y="GiB", horizontal=True, height=220,
         )  # fmt: skip
 
 frame.phase_footer("retrieval")

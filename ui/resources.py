@@ -9,7 +9,9 @@ from sqlalchemy.exc import ArgumentError
 
 from db import database_url, make_engine, upgrade
 from diagrams import design_dot
-from playbook import parse_design
+from playbook import Design, parse_design
+from playbook.design import catalog_for
+from playbook.estimates.retrieval import RetrievalReport, retrieval_report
 
 
 @st.cache_resource(show_spinner="Opening the design library…")
@@ -36,3 +38,14 @@ def safe_database_name() -> str:
 def diagram_dot(design_json: str) -> str:
     """Return the DOT text for a design given as JSON (cached: reruns reuse it)."""
     return design_dot(parse_design(design_json))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _retrieval_numbers(design_json: str) -> RetrievalReport:
+    design = parse_design(design_json)
+    return retrieval_report(design, catalog_for(design))
+
+
+def retrieval_numbers(design: Design) -> RetrievalReport:
+    """Return the retrieval estimates for the design (cached per design)."""
+    return _retrieval_numbers(design.model_dump_json())

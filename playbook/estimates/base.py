@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from playbook.labels import compact_number
+
 GIB = 1024**3
 GB = 1e9
 
@@ -22,5 +24,7 @@ class Estimate(BaseModel):
     sources: tuple[str, ...] = Field(default=(), description="where the inputs come from")
 
     def shown(self, digits: int = 3) -> str:
-        """Return the value and unit as a short string, e.g. '15.0 GiB'."""
+        """Return the value and unit as a short string, e.g. '15 GiB' or '300k chunks'."""
+        if abs(self.value) >= 1_000:
+            return f"{compact_number(self.value)} {self.unit}".strip()
         return f"{self.value:.{digits}g} {self.unit}".strip()
