@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 PYTEST_FLAGS ?=
 
-.PHONY: run test lint format check-python clean
+.PHONY: run test bench lint format check-python clean
 
 run: $(VENV)/.installed  ## Install into .venv and serve the app on http://localhost:$(PORT)
 	@mkdir -p data
@@ -16,6 +16,9 @@ test: $(VENV)/.dev-installed  ## Install the dev requirements and run lint, type
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_FLAGS)
+
+bench: $(VENV)/.dev-installed  ## Measure: estimator error against published results, speed
+	$(BIN)/python -m bench
 
 lint: $(VENV)/.dev-installed  ## Lint and type-check only
 	$(BIN)/ruff check .

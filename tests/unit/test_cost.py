@@ -1,0 +1,137 @@
+"""Cost estimates: self-hosted against hosted per token, the monthly bill and the routing saving."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from playbook import update_design
+from playbook.catalog import find, load_catalog
+from playbook.design import Design
+from playbook.estimates.cost import (
+    AVERAGE_TO_PEAK,
+    SECONDS_PER_MONTH,
+    cost_report,
+    fleet_usd_per_month,
+    hosted_usd_per_1m_output,
+    hosted_usd_per_request,
+    monthly_requests,
+    routing_saving,
+    self_hosted_usd_per_1m_output,
+)
+from playbook.estimates.serving import Load, ServingSetup, operating_point
+
+
+def _setup(**changes: object) -> ServingSetup:
+    catalog = load_catalog()
+    fields: dict[str, object] = {
+        "model": find(catalog.open_models, "llama-3.1-8b"),
+        "gpu": find(catalog.gpus, "h100-sxm"),
+        "precision": find(catalog.precisions, "bf16"),
+        "kv_precision": find(catalog.precisions, "bf16"),
+        "prompt_tokens": 1_500,
+        "output_tokens": 300,
+    }
+    return ServingSetup.model_validate(fields | changes)
+
+
+def test_self_hosted_cost_per_token_is_gpu_dollars_over_tokens_per_hour() -> None:
+    setup = _setup(tensor_parallel=2)
+    tokens_per_s = operating_point(setup).output_tokens_per_s
+
+    estimate = self_hosted_usd_per_1m_output(setup)
+
+    expected = 2 * setup.gpu.usd_per_hour / (tokens_per_s * 3600) * 1e6
+    assert estimate.value == pytest.approx(expected)
+    assert "3,600" in estimate.formula
+
+
+@settings(max_examples=30, deadline=None)
+@given(low=st.integers(1, 200), high=st.integers(1, 200))
+def test_a_busier_replica_never_makes_a_token_dearer(low: int, high: int) -> None:
+    setup = _setup()
+    low, high = min(low, high), max(low, high)
+
+    prices = [
+        self_hosted_usd_per_1m_output(setup, load=Load(concurrency=c)).value for c in (low, high)
+    ]
+
+    assert prices[1] <= prices[0] * (1 + 1e-9)
+
+
+def test_a_hosted_request_costs_its_input_and_output_tokens_at_list_price() -> None:
+    hosted = find(load_catalog().hosted_models, "gpt-4o")
+
+    request = hosted_usd_per_request(hosted, prompt_tokens=1_000, output_tokens=500)
+    per_1m = hosted_usd_per_1m_output(hosted, prompt_tokens=1_000, output_tokens=500)
+
+    expected = (1_000 * hosted.usd_per_1m_input + 500 * hosted.usd_per_1m_output) / 1e6
+    assert request.value == pytest.approx(expected)
+    assert per_1m.value == pytest.approx(expected / 500 * 1e6)
+
+
+def test_monthly_requests_use_the_stated_average_to_peak_ratio() -> None:
+    design = update_design(Design(), "constraints", peak_qps=20)
+
+    requests = monthly_requests(design.constraints)
+
+    assert requests.value == pytest.approx(20 * AVERAGE_TO_PEAK * SECONDS_PER_MONTH)
+    assert any("peak" in line for line in requests.assumptions)
+
+
+def test_a_hosted_design_pays_per_request_and_is_judged_against_both_ceilings() -> None:
+    design = update_design(Design(), "constraints", cost_per_request_usd=0.001)
+    c = design.constraints
+    hosted = find(load_catalog().hosted_models, design.model.hosted_model)
+
+    report = cost_report(design, load_catalog())
+
+    expected = hosted_usd_per_request(
+        hosted, prompt_tokens=c.avg_prompt_tokens, output_tokens=c.avg_output_tokens
+    ).value
+    assert report.usd_per_request == pytest.approx(expected)
+    assert report.usd_per_user_month == pytest.approx(report.usd_per_month / c.concurrent_users)
+    assert not report.within_request_ceiling
+    assert len(report.verdicts) == 2
+
+
+def test_a_self_hosted_design_pays_for_its_gpus_all_month() -> None:
+    design = update_design(Design(), "model", kind="self_hosted")
+    design = update_design(design, "serving", replicas=3, gpus_per_replica=2)
+
+    report = cost_report(design, load_catalog())
+
+    gpu = find(load_catalog().gpus, design.serving.gpu)
+    assert report.usd_per_month == pytest.approx(6 * gpu.usd_per_hour * 730)
+
+
+def test_routing_to_a_cheap_small_model_saves_the_difference() -> None:
+    design = update_design(
+        Design(), "model", kind="routing", large_model="gpt-4o", small_share_pct=80
+    )
+    design = update_design(design, "constraints", peak_qps=50)
+    catalog = load_catalog()
+
+    saving = routing_saving(design, catalog)
+    report = cost_report(design, catalog)
+
+    assert saving is not None
+    all_large = (
+        monthly_requests(design.constraints).value
+        * hosted_usd_per_request(
+            find(catalog.hosted_models, "gpt-4o"), prompt_tokens=1_500, output_tokens=300
+        ).value
+    )
+    assert saving.value == pytest.approx(all_large - report.usd_per_month)
+    assert saving.value > 0
+
+
+def test_a_design_without_a_router_has_no_routing_saving() -> None:
+    assert routing_saving(Design(), load_catalog()) is None
+
+
+def test_the_fleet_bill_counts_every_gpu_of_every_replica() -> None:
+    setup = _setup(tensor_parallel=4, replicas=2)
+
+    assert fleet_usd_per_month(setup).value == pytest.approx(8 * setup.gpu.usd_per_hour * 730)
