@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from playbook.catalog import ids, load_catalog, name_of
+from playbook.catalog import ids, name_of
+from playbook.design import catalog_for
 from playbook.labels import MODEL_KIND_WHEN, MODEL_KINDS
-from ui import frame, state, widgets
+from ui import custom_entries, frame, panels, state, widgets
 from ui.layout import columns
 
 frame.phase_header("model", ask="Hosted for time-to-quality, self-hosted for cost and control.")
 
-catalog = load_catalog()
+catalog = catalog_for(state.design())
 hosted = ids(catalog.hosted_models)
 open_weights = ids(catalog.open_models)
 
@@ -21,40 +22,49 @@ def _any_model(model_id: str) -> str:
     return f"{name_of(catalog.open_models, model_id)} (self-hosted)"
 
 
-widgets.select(
-    "model", "kind", "Model class",
-    options=list(MODEL_KINDS), format_func=MODEL_KINDS.__getitem__, horizontal_radio=True,
-)  # fmt: skip
-kind = state.design().model.kind
-st.caption(f"{MODEL_KINDS[kind]}: {MODEL_KIND_WHEN[kind]}.")
+def _open_model(model_id: str) -> str:
+    return name_of(catalog.open_models, model_id)
 
-with st.container(border=True):
-    if kind == "hosted":
-        widgets.select(
-            "model", "hosted_model", "Hosted model",
-            options=hosted, format_func=_any_model,
-        )  # fmt: skip
-    elif kind == "self_hosted":
-        widgets.select(
-            "model", "open_model", "Open-weights model",
-            options=open_weights, format_func=lambda i: name_of(catalog.open_models, i),
-        )  # fmt: skip
-    else:
-        small, large = columns(2)
-        with small:
+
+choices, panel = st.columns([3, 2], gap="medium")
+with choices:
+    widgets.select(
+        "model", "kind", "Model class",
+        options=list(MODEL_KINDS), format_func=MODEL_KINDS.__getitem__, horizontal_radio=True,
+    )  # fmt: skip
+    kind = state.design().model.kind
+    st.caption(f"{MODEL_KINDS[kind]}: {MODEL_KIND_WHEN[kind]}.")
+    with st.container(border=True):
+        if kind == "hosted":
             widgets.select(
-                "model", "small_model", "Small model (easy requests)",
-                options=open_weights, format_func=_any_model,
-            )  # fmt: skip
-        with large:
+                "model", "hosted_model", "Hosted model", options=hosted, format_func=_any_model
+            )
+        elif kind == "self_hosted":
             widgets.select(
-                "model", "large_model", "Large model (hard requests)",
-                options=open_weights + hosted, format_func=_any_model,
+                "model", "open_model", "Open-weights model",
+                options=open_weights, format_func=_open_model,
             )  # fmt: skip
-        widgets.slider(
-            "model", "small_share_pct", "Share of traffic the small model answers (%)",
-            min_value=0, max_value=100, step=5,
-            help="The router sends this share to the small model, the rest to the large one.",
-        )  # fmt: skip
+        else:
+            small, large = columns(2)
+            with small:
+                widgets.select(
+                    "model", "small_model", "Small model (easy requests)",
+                    options=open_weights, format_func=_any_model,
+                )  # fmt: skip
+            with large:
+                widgets.select(
+                    "model", "large_model", "Large model (hard requests)",
+                    options=open_weights + hosted, format_func=_any_model,
+                )  # fmt: skip
+            widgets.slider(
+                "model", "small_share_pct", "Share of traffic the small model answers (%)",
+                min_value=0, max_value=100, step=5,
+                help="The router sends this share to the small model, the rest to the large one.",
+            )  # fmt: skip
+    if kind != "hosted":
+        custom_entries.model_form()
+with panel:
+    st.markdown("**Cost** at the Phase 1 scale")
+    panels.cost_panel(state.design())
 
 frame.phase_footer("model")

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from playbook.catalog import ids, load_catalog, name_of
+from playbook.catalog import ids, name_of
+from playbook.design import catalog_for
 from playbook.labels import ENGINES, PRECISIONS, compact_number
-from ui import frame, navigation, state, widgets
-from ui.layout import columns
+from ui import custom_entries, frame, navigation, panels, state, widgets
 
 frame.phase_header(
     "serving", ask="Size GPUs from weights plus KV cache; quantise and cache to fit."
@@ -19,8 +19,10 @@ if not state.design().self_hosts:
     )
     st.page_link(navigation.spec_of("model").path, label="Go to 3 · Model")
 else:
-    gpus = load_catalog().gpus
-    hardware, features = columns(2, border=True)
+    gpus = catalog_for(state.design()).gpus
+    choices, panel = st.columns([3, 2], gap="medium")
+    hardware = choices.container(border=True)
+    features = choices.container(border=True)
     with hardware:
         st.markdown("**Hardware and precision**")
         widgets.select(
@@ -68,5 +70,12 @@ else:
             "serving", "prefix_caching", "Prefix caching",
             help="Reuses the KV cache of a shared system prompt: lower TTFT and prefill cost.",
         )  # fmt: skip
+
+    with choices:
+        custom_entries.gpu_form()
+    with panel:
+        st.markdown("**Numbers** at the Phase 1 load")
+        panels.serving_panel(state.design())
+    panels.serving_charts(state.design())
 
 frame.phase_footer("serving")

@@ -23,6 +23,7 @@ MODEL_KINDS: Final = {
     "self_hosted": "Self-hosted open model",
     "routing": "Routing: small and large model",
 }
+MODEL_KINDS_SHORT: Final = {"hosted": "Hosted", "self_hosted": "Self-hosted", "routing": "Routing"}
 MODEL_KIND_WHEN: Final = {
     "hosted": "fastest to quality, no GPUs to run, paid per token",
     "self_hosted": "cost control at scale, customisation, data stays on your hardware",

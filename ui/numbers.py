@@ -24,3 +24,21 @@ def metric(estimate: Estimate, *, help: str | None = None, delta: str | None = N
     st.metric(estimate.name, estimate.shown(), delta=delta, help=help, delta_color="off")
     with st.expander("Show the math"):
         math(estimate)
+
+
+def verdict(ok: bool, text: str) -> None:
+    """Draw one verdict line: green when a budget is met, red when it is broken."""
+    if ok:
+        st.success(text, icon=":material/check_circle:")
+    else:
+        st.error(text, icon=":material/error:")
+
+
+def grid(estimates: tuple[Estimate, ...] | list[Estimate], *, per_row: int = 2) -> None:
+    """Draw estimates as metrics, `per_row` to a row, each with its math."""
+    for start in range(0, len(estimates), per_row):
+        for column, estimate in zip(
+            st.columns(per_row), estimates[start : start + per_row], strict=False
+        ):
+            with column:
+                metric(estimate)

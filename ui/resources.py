@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -11,7 +13,17 @@ from db import database_url, make_engine, upgrade
 from diagrams import design_dot
 from playbook import Design, parse_design
 from playbook.design import catalog_for
+from playbook.estimates.charts import (
+    ClassCost,
+    LoadPoint,
+    MemorySlice,
+    concurrency_sweep,
+    cost_by_model_class,
+    memory_breakdown,
+)
+from playbook.estimates.cost import CostReport, cost_report
 from playbook.estimates.retrieval import RetrievalReport, retrieval_report
+from playbook.estimates.serving import ServingReport, serving_report
 
 
 @st.cache_resource(show_spinner="Opening the design library…")
@@ -49,3 +61,38 @@ def _retrieval_numbers(design_json: str) -> RetrievalReport:
 def retrieval_numbers(design: Design) -> RetrievalReport:
     """Return the retrieval estimates for the design (cached per design)."""
     return _retrieval_numbers(design.model_dump_json())
+
+
+class ServingNumbers(NamedTuple):
+    """Everything the Serving page shows for a self-hosted design."""
+
+    report: ServingReport
+    memory: tuple[MemorySlice, ...]
+    sweep: tuple[LoadPoint, ...]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _serving_numbers(design_json: str) -> ServingNumbers | None:
+    design = parse_design(design_json)
+    report = serving_report(design, catalog_for(design))
+    if report is None:
+        return None
+    memory = memory_breakdown(report.setup, load=report.load)
+    return ServingNumbers(report, memory, concurrency_sweep(report.setup))
+
+
+def serving_numbers(design: Design) -> ServingNumbers | None:
+    """Return the serving estimates and chart data, or None when every model is hosted."""
+    return _serving_numbers(design.model_dump_json())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cost_numbers(design_json: str) -> tuple[CostReport, tuple[ClassCost, ...]]:
+    design = parse_design(design_json)
+    catalog = catalog_for(design)
+    return cost_report(design, catalog), cost_by_model_class(design, catalog)
+
+
+def cost_numbers(design: Design) -> tuple[CostReport, tuple[ClassCost, ...]]:
+    """Return the design's cost report and its monthly cost under each model class."""
+    return _cost_numbers(design.model_dump_json())

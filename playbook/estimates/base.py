@@ -25,6 +25,19 @@ class Estimate(BaseModel):
 
     def shown(self, digits: int = 3) -> str:
         """Return the value and unit as a short string, e.g. '15 GiB' or '300k chunks'."""
-        if abs(self.value) >= 1_000:
-            return f"{compact_number(self.value)} {self.unit}".strip()
-        return f"{self.value:.{digits}g} {self.unit}".strip()
+        if self.unit == "B" and self.value >= 1_024:
+            return _bytes(self.value)
+        number = (
+            compact_number(self.value) if abs(self.value) >= 1_000 else f"{self.value:.{digits}g}"
+        )
+        if self.unit == "$":
+            return f"${number}"
+        return f"{number} {self.unit}".strip()
+
+
+def _bytes(value: float) -> str:
+    """Return a byte count in binary units, e.g. 131072 -> '128 KiB'."""
+    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if value >= size:
+            return f"{value / size:.3g} {unit}"
+    return f"{value:.0f} B"

@@ -43,3 +43,84 @@ def test_the_index_memory_follows_the_index_choice(app: AppTest) -> None:
     app.radio(key="retrieval.index").set_value("ivf_pq").run()
 
     assert _metric(app, "IVF-PQ index memory") != hnsw
+
+
+def _self_hosted(at: AppTest, model: str = "llama-3.1-8b") -> None:
+    at.switch_page("pages/model.py").run()
+    at.radio(key="model.kind").set_value("self_hosted").run()
+    at.selectbox(key="model.open_model").set_value(model).run()
+
+
+def test_the_model_page_weighs_the_cost_against_the_ceilings(app: AppTest) -> None:
+    app.switch_page("pages/model.py").run()
+    hosted = _metric(app, "Cost per month")
+
+    _self_hosted(app)
+
+    texts = [box.value for box in (*app.success, *app.error)]
+    assert any("per request against a ceiling of $0.01" in text for text in texts)
+    assert any("per user per month against a ceiling of $5" in text for text in texts)
+    assert _metric(app, "Cost per month") != hosted
+
+
+def test_a_70b_model_on_one_gpu_does_not_fit_and_the_fixes_are_listed(app: AppTest) -> None:
+    _self_hosted(app, "llama-3.1-70b")
+
+    app.switch_page("pages/serving.py").run()
+
+    assert "Does not fit" in app.error[0].value
+    assert any("more GPUs" in md.value for md in app.markdown)
+
+
+def test_more_gpus_make_the_70b_model_fit(app: AppTest) -> None:
+    _self_hosted(app, "llama-3.1-70b")
+    app.switch_page("pages/serving.py").run()
+
+    app.select_slider(key="serving.gpus_per_replica").set_value(4).run()
+
+    assert app.success[0].value.startswith("Fits:")
+
+
+def test_an_itl_budget_below_the_estimate_is_shown_as_broken(app: AppTest) -> None:
+    app.select_slider(key="constraints.itl_ms").set_value(10).run()
+    _self_hosted(app)
+
+    app.switch_page("pages/serving.py").run()
+
+    assert any(box.value.startswith("ITL") and "target of 10 ms" in box.value for box in app.error)
+
+
+def test_a_hosted_design_shows_no_serving_numbers(app: AppTest) -> None:
+    app.switch_page("pages/serving.py").run()
+
+    assert not app.metric
+
+
+def test_a_gpu_of_ones_own_can_be_added_and_chosen(app: AppTest) -> None:
+    _self_hosted(app)
+    app.switch_page("pages/serving.py").run()
+    form = {text.label: text for text in app.text_input}
+    form["Id (lowercase, digits, dots, dashes)"].input("lab-gpu")
+    form["Name"].input("Lab GPU")
+    numbers_in = {number.label: number for number in app.number_input}
+    numbers_in["Memory (GB)"].set_value(40.0)
+
+    next(b for b in app.button if b.label == "Add GPU").click().run()
+    app.selectbox(key="serving.gpu").set_value("lab-gpu").run()
+
+    assert "Lab GPU" in app.selectbox(key="serving.gpu").options
+    assert [gpu.id for gpu in app.session_state["design"].custom_gpus] == ["lab-gpu"]
+    assert app.session_state["design"].serving.gpu == "lab-gpu"
+    assert any("Lab GPU" in caption.value for caption in app.caption)
+
+
+def test_a_custom_gpu_with_a_catalog_id_is_refused_with_a_reason(app: AppTest) -> None:
+    _self_hosted(app)
+    app.switch_page("pages/serving.py").run()
+    form = {text.label: text for text in app.text_input}
+    form["Id (lowercase, digits, dots, dashes)"].input("h100-sxm")
+
+    next(b for b in app.button if b.label == "Add GPU").click().run()
+
+    assert any("already a catalog id" in error.value for error in app.error)
+    assert app.session_state["design"].custom_gpus == ()

@@ -28,6 +28,7 @@ from playbook.design import (
         (Rung, labels.RUNGS),
         (Rung, labels.RUNG_WHEN),
         (ModelKind, labels.MODEL_KINDS),
+        (ModelKind, labels.MODEL_KINDS_SHORT),
         (Chunking, labels.CHUNKING),
         (AnnIndex, labels.INDEXES),
         (Engine, labels.ENGINES),
