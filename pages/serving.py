@@ -73,6 +73,7 @@ else:
 
     with choices:
         custom_entries.gpu_form()
+        panels.planner_panel(state.design())
     with panel:
         st.markdown("**Numbers** at the Phase 1 load")
         panels.serving_panel(state.design())

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from playbook.catalog import Catalog, Gpu, OpenModel, find
+from playbook.design import Design
 from playbook.estimates.serving import (
     Efficiency,
     Load,
@@ -21,7 +22,9 @@ from playbook.estimates.serving import (
     best_rate,
     load_efficiency,
     operating_point,
+    self_hosted_share,
     sequences_that_fit,
+    setup_from_design,
 )
 
 GPU_COUNTS: tuple[int, ...] = (1, 2, 4, 8)
@@ -193,3 +196,19 @@ def row_setup(row: PlanRow, catalog: Catalog, targets: Targets) -> ServingSetup:
         prompt_tokens=targets.prompt_tokens,
         output_tokens=targets.output_tokens,
     )
+
+
+def plan_for_design(design: Design, catalog: Catalog, *, top: int = 8) -> Plan | None:
+    """Return the cheapest setups for the design's self-hosted model at its Phase 1 targets."""
+    setup = setup_from_design(design, catalog)
+    if setup is None:
+        return None
+    c = design.constraints
+    targets = Targets(
+        ttft_ms=c.ttft_ms,
+        itl_ms=c.itl_ms,
+        qps=c.peak_qps * self_hosted_share(design),
+        prompt_tokens=c.avg_prompt_tokens,
+        output_tokens=c.avg_output_tokens,
+    )
+    return plan([setup.model], catalog, targets, top=top)

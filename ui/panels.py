@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playbook import Design
+from playbook import Design, DesignError, update_design
 from playbook.estimates.charts import LoadPoint, MemorySlice
 from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS
-from ui import numbers, resources
+from playbook.planner import PlanRow
+from ui import numbers, resources, state
 
 
 def cost_panel(design: Design) -> None:
@@ -93,3 +94,54 @@ def _load_charts(
         {"requests in flight": x, "tokens/s": [point.tokens_per_s for point in sweep]},
         x="requests in flight", y="tokens/s", height=220,
     )  # fmt: skip
+
+
+def _use_setup(row: PlanRow) -> None:
+    try:
+        changed = update_design(
+            state.design(), "serving",
+            gpu=row.gpu, gpus_per_replica=row.gpus_per_replica, replicas=row.replicas,
+            precision=row.precision, kv_cache_precision=row.kv_precision,
+        )  # fmt: skip
+    except DesignError as exc:
+        st.session_state[state.EDIT_ERROR] = f"Not changed: {exc}"
+        return
+    state.set_design(changed)
+    state.flash(
+        f"Serving set to {row.replicas} × {row.gpus_per_replica}× {row.gpu}, {row.precision}."
+    )
+
+
+def planner_panel(design: Design) -> None:
+    """Draw the reverse planner: the cheapest setups that meet Phase 1, and a way to use one."""
+    with st.expander("Cheapest setups that meet the Phase 1 targets", icon=":material/search:"):
+        found = resources.plan_numbers(design)
+        if found is None:
+            return
+        if not found.rows:
+            st.warning(found.reason)
+            return
+        st.caption(
+            f"{found.evaluated} configurations tried for this model (GPU × GPUs per replica × "
+            "weight and KV precision); lower precisions can cost quality: check your golden set."
+        )
+        st.dataframe(
+            [
+                {
+                    "$/hour": round(row.usd_per_hour, 2),
+                    "GPU": row.gpu,
+                    "GPUs/replica": row.gpus_per_replica,
+                    "replicas": row.replicas,
+                    "weights/KV": f"{row.precision}/{row.kv_precision}",
+                    "TTFT ms": round(row.ttft_ms),
+                    "ITL ms": round(row.itl_ms, 1),
+                    "tokens/s": round(row.output_tokens_per_s),
+                }
+                for row in found.rows
+            ],
+            hide_index=True,
+        )
+        st.button(
+            "Use the cheapest setup", key="serving.use_plan", on_click=_use_setup,
+            args=(found.rows[0],), icon=":material/check:",
+        )  # fmt: skip

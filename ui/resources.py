@@ -24,6 +24,7 @@ from playbook.estimates.charts import (
 from playbook.estimates.cost import CostReport, cost_report
 from playbook.estimates.retrieval import RetrievalReport, retrieval_report
 from playbook.estimates.serving import ServingReport, serving_report
+from playbook.planner import Plan, plan_for_design
 
 
 @st.cache_resource(show_spinner="Opening the design library…")
@@ -96,3 +97,14 @@ def _cost_numbers(design_json: str) -> tuple[CostReport, tuple[ClassCost, ...]]:
 def cost_numbers(design: Design) -> tuple[CostReport, tuple[ClassCost, ...]]:
     """Return the design's cost report and its monthly cost under each model class."""
     return _cost_numbers(design.model_dump_json())
+
+
+@st.cache_data(max_entries=64, show_spinner="Searching GPU × count × precision…")
+def _plan_numbers(design_json: str) -> Plan | None:
+    design = parse_design(design_json)
+    return plan_for_design(design, catalog_for(design))
+
+
+def plan_numbers(design: Design) -> Plan | None:
+    """Return the cheapest setups meeting Phase 1 for the design's self-hosted model."""
+    return _plan_numbers(design.model_dump_json())

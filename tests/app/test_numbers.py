@@ -124,3 +124,15 @@ def test_a_custom_gpu_with_a_catalog_id_is_refused_with_a_reason(app: AppTest) -
 
     assert any("already a catalog id" in error.value for error in app.error)
     assert app.session_state["design"].custom_gpus == ()
+
+
+def test_the_cheapest_setup_the_planner_finds_can_be_used_in_one_click(app: AppTest) -> None:
+    _self_hosted(app, "llama-3.1-70b")
+    app.switch_page("pages/serving.py").run()
+    assert "Does not fit" in app.error[0].value
+
+    app.button(key="serving.use_plan").click().run()
+
+    assert app.success[0].value.startswith("Serving set to")
+    assert any(box.value.startswith("Fits:") for box in app.success)
+    assert not any(box.value.startswith(("TTFT", "ITL")) for box in app.error)

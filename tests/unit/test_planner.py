@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from playbook import Design, update_design
 from playbook.catalog import OpenModel, find, load_catalog
+from playbook.design import catalog_for
 from playbook.estimates.serving import Load, itl, ttft
-from playbook.planner import Plan, Targets, configurations, plan, row_setup
+from playbook.planner import Plan, Targets, configurations, plan, plan_for_design, row_setup
 
 TARGETS = Targets(ttft_ms=1_000, itl_ms=40, qps=8, prompt_tokens=2_000, output_tokens=400)
 
@@ -67,3 +69,21 @@ def test_a_model_too_large_for_any_setup_says_it_does_not_fit() -> None:
 
     assert result.rows == ()
     assert "room" in result.reason
+
+
+def test_a_hosted_design_has_nothing_to_plan() -> None:
+    design = Design()
+
+    assert plan_for_design(design, catalog_for(design)) is None
+
+
+def test_a_design_is_planned_at_its_own_targets_and_model() -> None:
+    design = update_design(Design(), "model", kind="self_hosted", open_model="llama-3.1-70b")
+
+    found = plan_for_design(design, catalog_for(design))
+
+    assert found is not None
+    assert found.rows
+    assert {row.model for row in found.rows} == {"llama-3.1-70b"}
+    assert all(row.ttft_ms <= design.constraints.ttft_ms for row in found.rows)
+    assert all(row.itl_ms <= design.constraints.itl_ms for row in found.rows)
