@@ -1,19 +1,15 @@
-"""`python -m playbook`: the catalog, serving estimates and the reverse planner from a terminal.
-
-One function per subcommand (`_catalog`, `_estimate`, `_plan`), registered in `_parser`; later
-subcommands add theirs the same way. Bad input exits 2 with one line naming the valid choices.
-"""
+"""Subcommands `catalog`, `estimate` and `plan`: the catalog, serving estimates, the planner."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import math
-import sys
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from collections.abc import Sequence
+from typing import Any
 
-from playbook.catalog import Catalog, UnknownEntryError, find, ids, load_catalog
+from playbook.catalog import Catalog, find, ids
+from playbook.cli.base import Commands, positive_float, positive_int
 from playbook.estimates.base import Estimate
 from playbook.estimates.cost import self_hosted_usd_per_1m_output
 from playbook.estimates.memory import kv_bytes_per_token, weights_memory
@@ -30,36 +26,6 @@ from playbook.estimates.serving import (
 )
 from playbook.planner import KV_PRECISIONS, WEIGHT_PRECISIONS, PlanRow, Targets, plan
 
-Command = Callable[[argparse.Namespace, Catalog], int]
-
-
-class UsageError(ValueError):
-    """A value the user gave is not valid; the message says what is."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, without the usage block."""
-
-    def error(self, message: str) -> NoReturn:
-        """Exit 2 with one line: the program, and what is wrong."""
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not value > 0 or not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number greater than 0")
-    return value
-
 
 def _concurrency(text: str) -> int | None:
     if text == "max":
@@ -71,9 +37,8 @@ def _concurrency(text: str) -> int | None:
     return int(text)
 
 
-def _parser() -> _Parser:
-    parser = _Parser(prog="python -m playbook", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def register(commands: Commands) -> None:
+    """Add the catalog, estimate and plan subcommands."""
 
     catalog = commands.add_parser("catalog", help="list the models, GPUs and precisions")
     catalog.add_argument("--json", action="store_true", help="the whole catalog as JSON")
@@ -82,11 +47,11 @@ def _parser() -> _Parser:
     estimate = commands.add_parser("estimate", help="memory, latency, throughput and cost")
     estimate.add_argument("--model", required=True, help="an open model id")
     estimate.add_argument("--gpu", required=True, help="a GPU id")
-    estimate.add_argument("--gpus", type=_positive_int, default=1, help="GPUs per replica (TP)")
+    estimate.add_argument("--gpus", type=positive_int, default=1, help="GPUs per replica (TP)")
     estimate.add_argument("--precision", default="bf16", help="weight precision id")
     estimate.add_argument("--kv-precision", default="bf16", help="KV-cache precision id")
-    estimate.add_argument("--prompt-tokens", type=_positive_int, default=1_500)
-    estimate.add_argument("--output-tokens", type=_positive_int, default=300)
+    estimate.add_argument("--prompt-tokens", type=positive_int, default=1_500)
+    estimate.add_argument("--output-tokens", type=positive_int, default=300)
     estimate.add_argument(
         "--concurrency",
         type=_concurrency,
@@ -98,27 +63,14 @@ def _parser() -> _Parser:
 
     planner = commands.add_parser("plan", help="the cheapest setups that meet the targets")
     planner.add_argument("--model", action="append", required=True, help="open model id(s)")
-    planner.add_argument("--ttft-ms", type=_positive_float, required=True)
-    planner.add_argument("--itl-ms", type=_positive_float, required=True)
-    planner.add_argument("--qps", type=_positive_float, required=True)
-    planner.add_argument("--prompt-tokens", type=_positive_int, default=1_500)
-    planner.add_argument("--output-tokens", type=_positive_int, default=300)
-    planner.add_argument("--top", type=_positive_int, default=10)
+    planner.add_argument("--ttft-ms", type=positive_float, required=True)
+    planner.add_argument("--itl-ms", type=positive_float, required=True)
+    planner.add_argument("--qps", type=positive_float, required=True)
+    planner.add_argument("--prompt-tokens", type=positive_int, default=1_500)
+    planner.add_argument("--output-tokens", type=positive_int, default=300)
+    planner.add_argument("--top", type=positive_int, default=10)
     planner.add_argument("--json", action="store_true", help="rows as JSON")
     planner.set_defaults(run=_plan)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run one subcommand; return the exit code (2 for bad input, with a one-line message)."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    command: Command = args.run
-    try:
-        return command(args, load_catalog())
-    except (UnknownEntryError, UsageError) as error:
-        print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
-        return 2
 
 
 # --- catalog -----------------------------------------------------------------------------------

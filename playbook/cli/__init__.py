@@ -1,0 +1,36 @@
+"""`python -m playbook`: the catalog, estimates, planner and more, from a terminal.
+
+Each module of this package adds its subcommands in a `register(commands)` function and runs
+them as `command(args, catalog) -> exit code`. Bad input exits 2 with one line naming the valid
+choices. This package is an entry point: unlike the rest of `playbook` it may call `diagrams`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from playbook.catalog import UnknownEntryError, load_catalog
+from playbook.cli import estimates
+from playbook.cli.base import Command, Parser, UsageError
+
+MODULES = (estimates,)
+
+
+def _parser() -> Parser:
+    parser = Parser(prog="python -m playbook", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for module in MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; return the exit code (2 for bad input, with a one-line message)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command: Command = args.run
+    try:
+        return command(args, load_catalog())
+    except (UnknownEntryError, UsageError) as error:
+        print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
+        return 2
