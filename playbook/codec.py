@@ -69,7 +69,7 @@ def _problems(exc: ValidationError) -> list[str]:
     return problems
 
 
-CustomKind = Literal["custom_models", "custom_gpus"]
+CustomKind = Literal["custom_models", "custom_gpus", "components"]
 
 
 def add_custom_entry(design: Design, kind: CustomKind, entry: dict[str, Any]) -> Design:
@@ -99,4 +99,15 @@ def remove_custom_entry(design: Design, kind: CustomKind, entry_id: str) -> Desi
         raise DesignError([f"{kind}: {entry_id!r} is in use by {in_use}; change that first"])
     data = design.model_dump(mode="json")
     data[kind] = [item for item in data[kind] if item["id"] != entry_id]
+    return design_from_data(data)
+
+
+def remove_component(design: Design, component_id: str) -> Design:
+    """Return a copy of `design` without one of its own components, and without links to it."""
+    data = design.model_dump(mode="json")
+    data["components"] = [
+        {**item, "connects_to": [c for c in item["connects_to"] if c != component_id]}
+        for item in data["components"]
+        if item["id"] != component_id
+    ]
     return design_from_data(data)

@@ -41,6 +41,12 @@ Mitigation = Literal[
     "pii_redaction",
 ]
 
+ComponentKind = Literal[
+    "gateway", "guardrail", "retriever", "index", "reranker", "llm", "router", "source",
+    "chunker", "embedder", "trainer", "eval", "monitor", "cache", "tool", "queue", "store",
+]  # fmt: skip
+COMPONENT_ID = r"^[a-z][a-z0-9_]{0,39}$"
+
 Notes = Annotated[str, Field(max_length=10_000)]
 ShortText = Annotated[str, Field(max_length=200)]
 
@@ -179,6 +185,24 @@ class Evaluation(_Part):
         return {**_default_mitigations(), **value}
 
 
+class Component(_Part):
+    """A component the user adds to the architecture: what it is and what it connects to."""
+
+    id: Annotated[str, Field(pattern=COMPONENT_ID)]
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    kind: ComponentKind
+    phase: Phase
+    # Ids of the diagram's own nodes (client, gateway, llm, ...) or of other components.
+    connects_to: tuple[Annotated[str, Field(pattern=COMPONENT_ID)], ...] = ()
+    justification: Notes = ""  # the constraint it serves; empty means none is stated
+
+    @model_validator(mode="after")
+    def _not_to_itself(self) -> Component:
+        if self.id in self.connects_to:
+            raise ValueError(f"component {self.id!r} cannot connect to itself")
+        return self
+
+
 class Design(_Part):
     """A whole design: who and what it is for, plus one part per playbook phase."""
 
@@ -194,6 +218,7 @@ class Design(_Part):
     evaluation: Evaluation = Field(default_factory=Evaluation)
     custom_models: tuple[OpenModel, ...] = ()
     custom_gpus: tuple[Gpu, ...] = ()
+    components: tuple[Component, ...] = ()
 
     @model_validator(mode="after")
     def _known_choices(self) -> Design:
@@ -207,6 +232,11 @@ class Design(_Part):
                 *(("custom_gpus", g, ids(catalog.gpus)) for g in self.custom_gpus),
             )
             if entry.id in taken
+        ]
+        component_ids = [component.id for component in self.components]
+        problems += [
+            f"components: the id {cid!r} is used twice"
+            for cid in sorted({c for c in component_ids if component_ids.count(c) > 1})
         ]
         mine = catalog_for(self)
         open_ids, hosted_ids = ids(mine.open_models), ids(mine.hosted_models)

@@ -13,6 +13,7 @@ from playbook import (
     add_custom_entry,
     dump_design,
     parse_design,
+    remove_component,
     remove_custom_entry,
     update_design,
 )
@@ -177,3 +178,39 @@ def test_an_unused_custom_entry_is_removed() -> None:
 def test_a_custom_model_with_a_bad_number_names_the_field() -> None:
     with pytest.raises(DesignError, match=r"custom_models\.0\.layers"):
         add_custom_entry(Design(), "custom_models", {**MY_MODEL, "layers": 0})
+
+
+CACHE = {"id": "semantic_cache", "name": "Semantic cache", "kind": "cache", "phase": "serving"}
+
+
+def test_an_own_component_is_kept_with_its_links_through_a_round_trip() -> None:
+    design = add_custom_entry(Design(), "components", {**CACHE, "connects_to": ["gateway"]})
+
+    assert parse_design(dump_design(design)).components[0].connects_to == ("gateway",)
+
+
+def test_two_components_cannot_share_an_id() -> None:
+    design = add_custom_entry(Design(), "components", CACHE)
+
+    with pytest.raises(DesignError, match="already has an entry with id 'semantic_cache'"):
+        add_custom_entry(design, "components", CACHE)
+
+
+def test_a_component_cannot_connect_to_itself() -> None:
+    with pytest.raises(DesignError, match="cannot connect to itself"):
+        add_custom_entry(Design(), "components", {**CACHE, "connects_to": ["semantic_cache"]})
+
+
+def test_removing_a_component_also_removes_the_links_to_it() -> None:
+    design = add_custom_entry(Design(), "components", CACHE)
+    design = add_custom_entry(
+        design,
+        "components",
+        {"id": "audit", "name": "Audit log", "kind": "store", "phase": "evaluation",
+         "connects_to": ["semantic_cache", "llm"]},
+    )  # fmt: skip
+
+    design = remove_component(design, "semantic_cache")
+
+    assert [c.id for c in design.components] == ["audit"]
+    assert design.components[0].connects_to == ("llm",)
