@@ -1,0 +1,108 @@
+"""Rules of Phase 4 about the ANN index and the time the retrieval path takes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+from playbook.design import Design
+from playbook.estimates.base import Estimate
+from playbook.labels import INDEXES
+from playbook.ladder import VERY_HIGH_ACCURACY_PCT
+from playbook.rubric.base import Hit, ReviewContext, numbers, rule
+
+# FAISS "Guidelines to choose an index": exact (flat) search suits corpora below ~1M vectors.
+FLAT_INDEX_MAX_CHUNKS: Final = 1_000_000
+
+
+@rule(
+    "retrieval.flat_index_large_corpus",
+    phase="retrieval",
+    severity="warn",
+    title="Exact (flat) search over a huge corpus",
+)
+def flat_index_large_corpus(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
+    """A flat index over more than FLAT_INDEX_MAX_CHUNKS chunks: every query scans them all."""
+    report = ctx.retrieval_report
+    if report is None or design.retrieval.index != "flat":
+        return
+    if report.chunks.value <= FLAT_INDEX_MAX_CHUNKS:
+        return
+    hnsw = report.query_latency_by_index["hnsw"]
+    yield Hit(
+        component="vector_index",
+        constraint="corpus_documents × avg_document_tokens",
+        message=f"a flat index compares every query with all {report.chunks.shown()} "
+        f"(above {FLAT_INDEX_MAX_CHUNKS:,}): {report.query_latency.shown()} per query against "
+        f"{hnsw.shown()} for HNSW",
+        numbers=(report.chunks, report.query_latency, hnsw),
+        fix="an approximate index: HNSW (or IVF when memory is tight)",
+    )
+
+
+@rule(
+    "retrieval.ivf_pq_at_very_high_bar",
+    phase="retrieval",
+    severity="warn",
+    title="A compressed (IVF-PQ) index at a very high accuracy bar",
+)
+def ivf_pq_at_very_high_bar(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
+    """Product quantisation loses recall; at a ≥ 95% bar the saved memory rarely pays."""
+    report = ctx.retrieval_report
+    if report is None or design.retrieval.index != "ivf_pq":
+        return
+    bar = design.constraints.accuracy_bar_pct
+    if bar < VERY_HIGH_ACCURACY_PCT:
+        return
+    hnsw = report.index_memory_by_index["hnsw"]
+    yield Hit(
+        component="vector_index",
+        constraint="accuracy_bar_pct",
+        message=f"IVF-PQ compresses each vector to a few bytes and loses recall, at a bar of "
+        f"{bar:g}% (≥ {VERY_HIGH_ACCURACY_PCT:g}%); it saves memory ({report.index_memory.shown()}"
+        f" against {hnsw.shown()} for HNSW), which is cheap next to missed answers",
+        numbers=(report.index_memory, hnsw),
+        fix="HNSW or IVF-flat; or keep IVF-PQ and rescore the candidates with the full vectors",
+    )
+
+
+def _retrieval_path(design: Design, ctx: ReviewContext) -> Estimate | None:
+    report = ctx.retrieval_report
+    if report is None:
+        return None
+    rerank = report.rerank_latency.value if report.rerank_latency else 0.0
+    total = report.query_latency.value + rerank
+    return Estimate(
+        name="Retrieval before the first token",
+        value=total,
+        unit="ms",
+        formula="ANN query latency + reranker latency",
+        worked=f"{report.query_latency.value:,.1f} ms + {rerank:,.1f} ms = {total:,.1f} ms",
+        assumptions=("both rough (operation counts ÷ a stated throughput)",),
+    )
+
+
+@rule(
+    "retrieval.search_over_ttft",
+    phase="retrieval",
+    severity="warn",
+    title="Retrieval alone takes the whole TTFT budget",
+)
+def search_over_ttft(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
+    """The ANN search plus the reranker take at least ttft_ms before the model starts."""
+    path, report = _retrieval_path(design, ctx), ctx.retrieval_report
+    if path is None or report is None or path.value < design.constraints.ttft_ms:
+        return
+    yield Hit(
+        component="reranker" if design.retrieval.reranker else "retriever",
+        constraint="ttft_ms",
+        message=f"search ({INDEXES[design.retrieval.index]}) and reranking take "
+        f"{path.shown()} before the model reads the prompt, against a TTFT budget of "
+        f"{design.constraints.ttft_ms:,} ms",
+        numbers=numbers(path, report.query_latency, report.rerank_latency),
+        fix="fewer reranker candidates (top_k), a smaller reranker on a GPU, or an approximate "
+        "index",
+    )
+
+
+RULES = (flat_index_large_corpus, ivf_pq_at_very_high_bar, search_over_ttft)
