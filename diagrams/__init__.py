@@ -1,21 +1,57 @@
 """Architecture diagrams of a design: a graph of the system, DOT text for it, rendered images."""
 
+from collections.abc import Iterable
+
+from diagrams.annotate import Annotations, annotate
 from diagrams.dot import DotNotFoundError, escape_html_label, render, to_dot
-from diagrams.graph import build_graph, check_graph
+from diagrams.export import EXPORT_FORMATS, FILE_TYPES, ExportFormat, export
+from diagrams.graph import (
+    MAX_DIAGRAM_NODES,
+    DiagramTooLargeError,
+    Finding,
+    build_graph,
+    check_graph,
+    check_size,
+    findings_from_review,
+    link_targets,
+)
+from diagrams.mermaid import escape_mermaid, to_mermaid
+from diagrams.report import design_report
 from playbook.design import Design
 
 
-def design_dot(design: Design) -> str:
+def design_dot(design: Design, *, findings: Iterable[Finding] = ()) -> str:
     """Return the DOT source of `design`'s architecture diagram, titled with the design's title."""
-    return to_dot(build_graph(design), title=design.title)
+    return to_dot(build_graph(design, findings=findings), title=design.title)
+
+
+def design_mermaid(design: Design, *, findings: Iterable[Finding] = ()) -> str:
+    """Return the Mermaid text of `design`'s architecture diagram."""
+    return to_mermaid(build_graph(design, findings=findings), title=design.title)
 
 
 __all__ = [
+    "EXPORT_FORMATS",
+    "FILE_TYPES",
+    "MAX_DIAGRAM_NODES",
+    "Annotations",
+    "DiagramTooLargeError",
     "DotNotFoundError",
+    "ExportFormat",
+    "Finding",
+    "annotate",
     "build_graph",
     "check_graph",
+    "check_size",
     "design_dot",
+    "design_mermaid",
+    "design_report",
     "escape_html_label",
+    "escape_mermaid",
+    "export",
+    "findings_from_review",
+    "link_targets",
     "render",
     "to_dot",
+    "to_mermaid",
 ]

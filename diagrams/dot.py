@@ -11,23 +11,32 @@ from typing import Any, Literal
 import graphviz
 import networkx as nx
 
-from diagrams.graph import SLUG
+from diagrams.graph import SLUG, check_size
+from diagrams.legend import LEGEND_NODE, legend_label
 from diagrams.style import (
     CLUSTER_STYLES,
     DETAIL_COLOUR,
     EDGE_LABEL_COLOUR,
     EDGE_STYLES,
+    FLAG_STYLES,
     FONT,
     NODE_STYLES,
+    NUMBER_COLOUR,
     TEXT_COLOUR,
     ClusterName,
     child_clusters,
 )
+from diagrams.text import clean_text, wrap
 
 MAX_LABEL_LENGTH = 80
+MAX_FLAGS_SHOWN = 2
 MAX_TITLE_LENGTH = 120
-ELLIPSIS = "\u2026"
 UNTITLED = "Untitled design"
+# Node text is wrapped to about this many characters a line, so that a long name or reason
+# makes a box taller rather than widening its whole column of a left-to-right diagram.
+NAME_WIDTH = 26
+LINE_WIDTH = 40
+WARNING_SIGN = "\u26a0"
 
 # A backslash needs no escaping in HTML labels, but it is the escape character of DOT's quoted
 # strings, so turning it into an entity keeps user backslashes out of the DOT text altogether.
@@ -35,8 +44,11 @@ _ENTITIES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\\": "&#92;"}
 )
 
+# newrank ranks all nodes together rather than cluster by cluster, so a cross-cluster link (an
+# own component in Evaluation linked to the response) does not push a whole cluster sideways.
 GRAPH_ATTRS = {
     "rankdir": "LR",
+    "newrank": "true",
     "fontname": FONT,
     "fontcolor": TEXT_COLOUR,
     "labelloc": "t",
@@ -46,7 +58,7 @@ GRAPH_ATTRS = {
     "pad": "0.3",
     "bgcolor": "white",
 }
-NODE_ATTRS = {"fontname": FONT, "fontsize": "12", "penwidth": "1.2", "margin": "0.14,0.07"}
+NODE_ATTRS = {"fontname": FONT, "fontsize": "12", "penwidth": "1.2", "margin": "0.14,0.08"}
 EDGE_ATTRS = {"fontname": FONT, "arrowsize": "0.7", "penwidth": "1.1"}
 
 
@@ -56,30 +68,12 @@ class DotNotFoundError(RuntimeError):
 
 def escape_html_label(text: str, *, max_length: int = MAX_LABEL_LENGTH) -> str:
     """Return `text` as safe content for a Graphviz HTML-like label: one line, escaped, bounded."""
-    if max_length < 1:
-        raise ValueError(f"max_length must be at least 1, not {max_length}")
-    kept = "".join(char for char in text if char.isspace() or _drawable(char))
-    one_line = " ".join(kept.split())  # any newline, tab or other space becomes a single space
-    if len(one_line) > max_length:
-        one_line = one_line[: max_length - 1].rstrip() + ELLIPSIS
-    return one_line.translate(_ENTITIES)
-
-
-def _drawable(char: str) -> bool:
-    # Control characters and non-characters are invalid in the XML Graphviz parses labels as;
-    # lone surrogates cannot even be encoded as UTF-8. Explicit bidi embeddings, overrides and
-    # isolates can make a shared title read differently from what it says; right-to-left text
-    # still displays correctly without them.
-    code = ord(char)
-    if code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000:
-        return False
-    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-        return False
-    return not (0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
+    return clean_text(text, max_length=max_length).translate(_ENTITIES)
 
 
 def to_dot(graph: nx.DiGraph, *, title: str) -> str:
     """Return DOT source for `graph`, left to right, one subgraph per cluster, titled `title`."""
+    check_size(graph)
     title_text = escape_html_label(title, max_length=MAX_TITLE_LENGTH) or UNTITLED
     dot = graphviz.Digraph(
         name="design",
@@ -90,6 +84,8 @@ def to_dot(graph: nx.DiGraph, *, title: str) -> str:
     _add_clusters(dot, graph, parent=None)
     for a, b, data in graph.edges(data=True):
         dot.edge(_slug(a), _slug(b), **_edge_attrs(data))
+    # Declared last, the legend lands in the first column above the rest, where the title is.
+    dot.node(LEGEND_NODE, label=legend_label(graph), shape="plain")
     source: str = dot.source
     return source
 
@@ -123,22 +119,53 @@ def _has_nodes(graph: nx.DiGraph, cluster: ClusterName) -> bool:
 
 def _node_attrs(data: dict[str, Any]) -> dict[str, str]:
     style = NODE_STYLES[data["kind"]]
-    label = f"<B>{escape_html_label(data['label'])}</B>"
-    if detail := escape_html_label(data.get("detail", "")):
-        label += f'<BR/><FONT POINT-SIZE="10" COLOR="{DETAIL_COLOUR}">{detail}</FONT>'
-    return {
-        "label": f"<{label}>",
+    lines = [f"<B>{line}</B>" for line in _escaped_lines(data["label"], NAME_WIDTH, 2)]
+    lines += _small(data.get("detail", ""), DETAIL_COLOUR)
+    for text in data.get("numbers", ()):
+        lines += _small(text, NUMBER_COLOUR)
+    flags = data.get("flags", ())
+    # Errors first; past a few the node would outgrow the diagram, so the rest are counted.
+    shown = sorted(flags, key=lambda flag: flag[0] != "error")[:MAX_FLAGS_SHOWN]
+    for severity, reason in shown:
+        lines += _small(f"{WARNING_SIGN} {reason}", FLAG_STYLES[severity].colour, bold=True)
+    if len(flags) > len(shown):
+        more = len(flags) - len(shown)
+        lines += _small(f"+{more} more on the Critique page", DETAIL_COLOUR)
+    attrs = {
+        "label": "<" + "<BR/>".join(lines) + ">",
         "shape": style.shape,
         "style": style.style,
         "fillcolor": style.fill,
         "color": style.border,
         "fontcolor": style.font,
     }
+    if style.peripheries != 1:
+        attrs["peripheries"] = str(style.peripheries)
+    if style.margin:
+        attrs["margin"] = style.margin
+    if flags:
+        worst = FLAG_STYLES["error" if any(s == "error" for s, _ in flags) else "warning"]
+        attrs.update(color=worst.colour, penwidth=worst.penwidth)
+    return attrs
+
+
+def _escaped_lines(text: str, width: int, max_lines: int) -> list[str]:
+    return [line.translate(_ENTITIES) for line in wrap(text, width=width, max_lines=max_lines)]
+
+
+def _small(text: str, colour: str, *, bold: bool = False) -> list[str]:
+    font = f'<FONT POINT-SIZE="10" COLOR="{colour}">'
+    return [
+        f"{font}<B>{line}</B></FONT>" if bold else f"{font}{line}</FONT>"
+        for line in _escaped_lines(text, LINE_WIDTH, 2)
+    ]
 
 
 def _edge_attrs(data: dict[str, Any]) -> dict[str, str]:
     style = EDGE_STYLES[data.get("flow", "request")]
     attrs = {"color": style.colour, "style": style.style, "minlen": str(style.minlen)}
+    if not style.arrow:
+        attrs["dir"] = "none"
     if text := escape_html_label(data.get("label", "")):
         attrs["label"] = f'<<FONT POINT-SIZE="10" COLOR="{EDGE_LABEL_COLOUR}">{text}</FONT>>'
     return attrs

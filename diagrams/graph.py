@@ -1,48 +1,94 @@
 """A design as an architecture graph: slug-named nodes with a kind, a label, a detail and a cluster.
 
-Node ids are fixed slugs chosen here, never text a user typed, so the ids can go into DOT (or any
-other format) unescaped. Everything a renderer shows lives in node and edge attributes.
+Node attributes: `kind`, `label`, `detail` (one line of what it is), `cluster`, `numbers` (lines
+of estimates from `diagrams.annotate`) and `flags` ((severity, reason) pairs). Edge attributes:
+`label` and `flow`. Renderers draw only these, escaping every string.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
+from typing import Final, Protocol
 
 import networkx as nx
 
-from diagrams.style import CLUSTERS, FLOWS, NODE_KINDS, ClusterName, Flow, NodeKind
-from playbook.catalog import load_catalog, name_of
-from playbook.design import Design
+from diagrams.annotate import annotate
+from diagrams.mitigations import add_mitigations
+from diagrams.nodes import SEP, SLUG, Finding, own_id
+from diagrams.offline import add_evaluation, add_ingestion, add_training, trains
+from diagrams.online import add_request_path
+from diagrams.own import add_own_components
+from diagrams.style import CLUSTERS, FLOWS, NODE_KINDS, SEVERITIES, Severity
+from playbook.catalog import Catalog
+from playbook.design import Design, catalog_for
 
-ENGINE_NAMES = {"vllm": "vLLM", "sglang": "SGLang", "tensorrt_llm": "TensorRT-LLM", "tgi": "TGI"}
-INDEX_NAMES = {"flat": "Flat", "ivf": "IVF", "ivf_pq": "IVF-PQ", "hnsw": "HNSW", "scann": "ScaNN"}
-METRIC_NAMES = {
-    "recall_at_k": "Recall@k",
-    "ragas_faithfulness": "Faithfulness",
-    "ragas_answer_relevance": "Answer relevance",
-    "exact_match": "Exact match",
-    "pass_at_k": "pass@k",
-    "thumbs_up": "Thumbs up",
-    "escalation_rate": "Escalation rate",
-    "abandonment": "Abandonment",
-    "latency_slo": "Latency SLO",
-    "cost_per_request": "Cost per request",
-}
-SLUG = re.compile(r"[a-z][a-z0-9_]*\Z")
-SEP = " · "
-TIMES = "\u00d7"  # the multiplication sign, spelled out so it is not mistaken for an x
+__all__ = [
+    "MAX_DIAGRAM_NODES",
+    "SLUG",
+    "DiagramTooLargeError",
+    "Finding",
+    "build_graph",
+    "check_graph",
+    "check_size",
+    "findings_from_review",
+    "link_targets",
+]
+
+# Hundreds of nodes freeze the browser tab st.graphviz_chart lays them out in (STACK_NOTES);
+# Graphviz's dot lays out 150 of ours in about 0.06 s here. A full design has about 35 built-in
+# nodes, so this leaves room for over 100 of a user's own components.
+MAX_DIAGRAM_NODES: Final = 150
 
 
-def build_graph(design: Design) -> nx.DiGraph:
-    """Return the architecture of `design` as a directed graph of slug-named nodes."""
+class DiagramTooLargeError(ValueError):
+    """The diagram has more nodes than a browser lays out without freezing."""
+
+
+def build_graph(
+    design: Design, *, catalog: Catalog | None = None, findings: Iterable[Finding] = ()
+) -> nx.DiGraph:
+    """Return the architecture of `design` with its estimates and flags (plus `findings`)."""
+    catalog = catalog or catalog_for(design)
     graph = nx.DiGraph()
-    answers = _add_request_path(graph, design)
+    answers = add_request_path(graph, design, catalog)
     if design.uses_rag:
-        _add_ingestion(graph, design)
-    if _trains(design):
-        _add_training(graph, design)
-    _add_evaluation(graph, design, answers)
+        add_ingestion(graph, design, catalog)
+    if trains(design):
+        add_training(graph, design, catalog)
+    add_evaluation(graph, design)
+    add_mitigations(graph, design, catalog, answers)
+    dropped = add_own_components(graph, design)
+    notes = annotate(design, catalog)
+    _apply(graph, notes.numbers, notes.edge_labels)
+    graph.graph["unplaced"] = _flag(graph, [*notes.findings, *dropped, *findings])
     return graph
+
+
+def _apply(graph: nx.DiGraph, numbers: dict[str, tuple[str, ...]], edges: dict[str, str]) -> None:
+    for node, lines in numbers.items():
+        if node in graph:
+            graph.nodes[node]["numbers"] = lines
+    for node, text in edges.items():
+        if node not in graph:
+            continue
+        for _, _, data in graph.out_edges(node, data=True):
+            if data["flow"] == "request":
+                data["label"] = SEP.join(part for part in (data["label"], text) if part)
+
+
+def _flag(graph: nx.DiGraph, findings: list[Finding]) -> tuple[Finding, ...]:
+    # Returns the findings about nodes this diagram does not have (shown beside it instead).
+    # A finding may name an own component by its id, without the node prefix.
+    unplaced = []
+    for finding in findings:
+        node = finding.node if finding.node in graph else own_id(finding.node)
+        if node not in graph:
+            unplaced.append(finding)
+            continue
+        data = graph.nodes[node]
+        if (finding.severity, finding.reason) not in data["flags"]:
+            data["flags"] = (*data["flags"], (finding.severity, finding.reason))
+    return tuple(unplaced)
 
 
 def check_graph(graph: nx.DiGraph) -> list[str]:
@@ -75,211 +121,76 @@ def _node_problems(graph: nx.DiGraph, node: str) -> list[str]:
         problems.append(f"node {node!r} has unknown cluster {data.get('cluster')!r}")
     if not data.get("label"):
         problems.append(f"node {node!r} has no label")
+    problems += [
+        f"node {node!r} has a flag of unknown severity {severity!r}"
+        for severity, _ in data.get("flags", ())
+        if severity not in SEVERITIES
+    ]
     return problems
 
 
-def _add_node(
-    graph: nx.DiGraph, node: str, kind: NodeKind, label: str, detail: str, cluster: ClusterName
-) -> None:
-    graph.add_node(node, kind=kind, label=label, detail=detail, cluster=cluster)
+def check_size(graph: nx.DiGraph) -> None:
+    """Raise `DiagramTooLargeError` when `graph` has more than `MAX_DIAGRAM_NODES` nodes."""
+    count = graph.number_of_nodes()
+    if count > MAX_DIAGRAM_NODES:
+        raise DiagramTooLargeError(
+            f"the diagram has {count} nodes, more than the {MAX_DIAGRAM_NODES} a browser lays "
+            "out without freezing; remove some of the design's own components"
+        )
 
 
-def _add_edge(graph: nx.DiGraph, a: str, b: str, label: str = "", flow: Flow = "request") -> None:
-    graph.add_edge(a, b, label=label, flow=flow)
+class ReviewFinding(Protocol):
+    """A review finding as the rubric and the critic report it (only what a diagram needs)."""
+
+    @property
+    def rule_id(self) -> str:
+        """The rule that produced it."""
+
+    @property
+    def component(self) -> str | None:
+        """A diagram node id or an own component's id; None for the whole design."""
+
+    @property
+    def severity(self) -> str:
+        """The review's severity: block, warn or info."""
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in a sentence."""
 
 
-def _add_request_path(graph: nx.DiGraph, design: Design) -> list[str]:
-    # Returns the nodes whose output is the answer, so evaluation and training can attach to them.
-    _add_node(graph, "client", "client", "Client", "web · mobile · API", "online")
-    _add_node(graph, "gateway", "gateway", "API gateway", "auth · rate limits", "online")
-    _add_edge(graph, "client", "gateway", "prompt")
-    last, handoff = "gateway", ""
-    if _screens_input(design):
-        screened = "prompts + retrieved text" if _untrusted_documents(design) else "prompts"
-        _add_node(graph, "input_guard", "guardrail", "Input guardrails", screened, "online")
-        _add_edge(graph, last, "input_guard")
-        last = "input_guard"
-    if design.uses_rag:
-        last, handoff = _add_retrieval(graph, design, after=last)
-    answers = _add_models(graph, design, after=last, label=handoff)
-    _add_exit(graph, design, answers)
-    return answers
+# The review's severities as the diagram's flags; "info" findings are not drawn.
+REVIEW_SEVERITIES: Final[dict[str, Severity]] = {"block": "error"}
+# Budget and justification flags that `annotate` already draws from the same estimates; taking
+# them from the review too would print each one twice on the node.
+DRAWN_BY_ANNOTATE: Final = frozenset({
+    "serving.does_not_fit", "serving.ttft_over_budget", "serving.itl_over_budget",
+    "model.cost_per_request_over", "model.cost_per_user_over",
+    "technique.unjustified_rung", "constraints.unjustified_component",
+})  # fmt: skip
 
 
-def _add_retrieval(graph: nx.DiGraph, design: Design, *, after: str) -> tuple[str, str]:
-    retrieval = design.retrieval
-    search = "hybrid: dense + BM25" if retrieval.bm25_hybrid else "dense"
-    _add_node(graph, "retriever", "retriever", "Retriever", search, "online")
-    _add_edge(graph, after, "retriever", "query")
-    candidates = f"top {retrieval.top_k}"
-    if not retrieval.reranker:
-        return "retriever", candidates
-    _add_node(graph, "reranker", "reranker", "Reranker", "cross-encoder", "online")
-    _add_edge(graph, "retriever", "reranker", candidates)
-    return "reranker", f"top {retrieval.rerank_top_n}"
+def findings_from_review(findings: Iterable[ReviewFinding]) -> list[Finding]:
+    """Return the blocking review findings that name a component as flags for `build_graph`.
 
-
-def _model_slots(design: Design) -> list[tuple[str, str, str]]:
-    # (node id, model id, role) per model; the first one is the model that training adapts.
-    model = design.model
-    if model.kind == "hosted":
-        return [("llm", model.hosted_model, "LLM")]
-    if model.kind == "self_hosted":
-        return [("llm", model.open_model, "LLM")]
+    Warnings and notes stay on the Critique page: a whiteboard with a flag on every box reads as
+    noise, while what breaks a requirement must show where it breaks.
+    """
     return [
-        ("small_llm", model.small_model, "Small LLM"),
-        ("large_llm", model.large_model, "Large LLM"),
+        Finding(found.component, REVIEW_SEVERITIES[found.severity], found.message)
+        for found in findings
+        if found.component
+        and found.severity in REVIEW_SEVERITIES
+        and found.rule_id not in DRAWN_BY_ANNOTATE
     ]
 
 
-def _add_models(graph: nx.DiGraph, design: Design, *, after: str, label: str) -> list[str]:
-    slots = _model_slots(design)
-    for node, model_id, role in slots:
-        _add_model(graph, design, node, model_id, role)
-    if design.model.kind != "routing":
-        _add_edge(graph, after, "llm", label)
-        return ["llm"]
-    _add_node(graph, "router", "router", "Router", "small first, large when needed", "online")
-    _add_edge(graph, after, "router", label)
-    small_share = design.model.small_share_pct
-    _add_edge(graph, "router", "small_llm", f"{small_share}%")
-    _add_edge(graph, "router", "large_llm", f"{100 - small_share}%")
-    return ["small_llm", "large_llm"]
-
-
-def _add_model(graph: nx.DiGraph, design: Design, node: str, model_id: str, role: str) -> None:
-    # An id from the hosted list is called over an API; any other model runs on our own GPUs.
-    catalog = load_catalog()
-    hosted = next((entry for entry in catalog.hosted_models if entry.id == model_id), None)
-    if hosted is not None:
-        provider = hosted.provider or "Hosted API"
-        _add_node(graph, node, "llm", role, f"{provider}{SEP}{hosted.name}", "online")
-        return
-    label = f"{role}: {name_of(catalog.open_models, model_id)}"
-    _add_node(graph, node, "llm", label, _serving_detail(design), "serving")
-
-
-def _serving_detail(design: Design) -> str:
-    serving = design.serving
-    gpu = name_of(load_catalog().gpus, serving.gpu)
-    replicas = f"{serving.replicas} replica" + ("" if serving.replicas == 1 else "s")
-    parts = [ENGINE_NAMES[serving.engine], f"{serving.gpus_per_replica}{TIMES} {gpu}"]
-    return SEP.join([*parts, serving.precision.upper(), replicas])
-
-
-def _add_exit(graph: nx.DiGraph, design: Design, answers: list[str]) -> None:
-    last = answers
-    if _guards_output(design):
-        _add_node(graph, "output_guard", "guardrail", "Output guardrails", "answers", "online")
-        for node in answers:
-            _add_edge(graph, node, "output_guard")
-        last = ["output_guard"]
-    _add_node(graph, "response", "response", "Response", "back to the client", "online")
-    for node in last:
-        _add_edge(graph, node, "response", "answer")
-
-
-def _add_ingestion(graph: nx.DiGraph, design: Design) -> None:
-    retrieval = design.retrieval
-    catalog = load_catalog()
-    documents = f"{design.constraints.corpus_documents:,} documents"
-    chunks = f"{retrieval.chunk_tokens} tokens{SEP}{retrieval.chunk_overlap_tokens} overlap"
-    embedder = name_of(catalog.embedding_models, retrieval.embedding_model)
-    _add_node(graph, "documents", "source", "Documents", documents, "offline")
-    _add_node(
-        graph,
-        "chunker",
-        "chunker",
-        "Chunker",
-        f"{retrieval.chunking.title()}{SEP}{chunks}",
-        "offline",
-    )
-    _add_node(graph, "embedder", "embedder", "Embedder", embedder, "offline")
-    _add_node(
-        graph, "vector_index", "index", "Vector index", INDEX_NAMES[retrieval.index], "offline"
-    )
-    _add_edge(graph, "documents", "chunker", flow="data")
-    _add_edge(graph, "chunker", "embedder", "chunks", flow="data")
-    _add_edge(graph, "embedder", "vector_index", "vectors", flow="data")
-    _add_edge(graph, "vector_index", "retriever", flow="data")
-    if retrieval.bm25_hybrid:
-        _add_node(graph, "bm25_index", "index", "BM25 index", "keyword", "offline")
-        _add_edge(graph, "documents", "bm25_index", flow="data")
-        _add_edge(graph, "bm25_index", "retriever", flow="data")
-
-
-def _add_training(graph: nx.DiGraph, design: Design) -> None:
-    rungs = design.technique.rungs
-    steps = [name for rung, name in _TRAINING_STEPS if rung in rungs]
-    target, model_id, _ = _model_slots(design)[0]
-    catalog = load_catalog()
-    base = name_of(catalog.hosted_models + catalog.open_models, model_id)
-    data = "instruction pairs" if "lora" in rungs else "domain corpus"
-    _add_node(graph, "training_data", "source", "Training data", data, "offline")
-    _add_node(graph, "trainer", "trainer", " + ".join(steps), f"base: {base}", "offline")
-    _add_edge(graph, "training_data", "trainer", flow="training")
-    weights = "LoRA adapter" if "lora" in rungs else "weights"
-    _add_edge(graph, "trainer", target, weights, flow="training")
-
-
-_TRAINING_STEPS = (("continued_pretraining", "Continued pretraining"), ("lora", "LoRA fine-tune"))
-
-
-def _add_evaluation(graph: nx.DiGraph, design: Design, answers: list[str]) -> None:
-    evaluation = design.evaluation
-    datasets = _add_eval_datasets(graph, design)
-    if datasets or evaluation.offline_metrics:
-        metrics = _metric_names(evaluation.offline_metrics) or "no metrics chosen"
-        _add_node(graph, "offline_eval", "eval", "Offline eval", metrics, "evaluation")
-        for dataset in datasets:
-            _add_edge(graph, dataset, "offline_eval", flow="data")
-        _add_edges_from(graph, answers, "offline_eval", "answers")
-    if evaluation.llm_as_judge:
-        _add_node(graph, "judge", "eval", "LLM-as-judge", "grades sampled answers", "evaluation")
-        _add_edges_from(graph, answers, "judge", "samples")
-    if evaluation.online_metrics:
-        metrics = _metric_names(evaluation.online_metrics)
-        _add_node(graph, "monitor", "monitor", "Online metrics", metrics, "evaluation")
-        _add_edges_from(graph, answers, "monitor", "traces")
-
-
-def _add_eval_datasets(graph: nx.DiGraph, design: Design) -> list[str]:
-    # Both sets are questions the offline evaluation runs through the system.
-    evaluation = design.evaluation
-    datasets = []
-    if evaluation.golden_set_size > 0:
-        size = f"{evaluation.golden_set_size:,} examples"
-        _add_node(graph, "golden_set", "source", "Golden set", size, "evaluation")
-        datasets.append("golden_set")
-    if evaluation.red_team_set:
-        _add_node(graph, "red_team", "source", "Red-team set", "adversarial prompts", "evaluation")
-        datasets.append("red_team")
-    return datasets
-
-
-def _add_edges_from(graph: nx.DiGraph, sources: list[str], target: str, label: str) -> None:
-    # With two models the same label on two parallel dashed edges only clutters the picture.
-    shown = label if len(sources) == 1 else ""
-    for source in sources:
-        _add_edge(graph, source, target, shown, flow="eval")
-
-
-def _metric_names(metrics: tuple[str, ...]) -> str:
-    return SEP.join(METRIC_NAMES.get(metric, metric) for metric in metrics)
-
-
-def _trains(design: Design) -> bool:
-    return any(rung in design.technique.rungs for rung in ("lora", "continued_pretraining"))
-
-
-def _untrusted_documents(design: Design) -> bool:
-    # Retrieval settings only take effect when the technique retrieves at all.
-    return design.uses_rag and design.retrieval.untrusted_documents
-
-
-def _screens_input(design: Design) -> bool:
-    return _guards_output(design) or _untrusted_documents(design)
-
-
-def _guards_output(design: Design) -> bool:
-    return "input_output_guardrails" in design.evaluation.mitigations.values()
+def link_targets(design: Design) -> list[tuple[str, str]]:
+    """Return (id, label) of every node an own component of `design` can connect to now."""
+    graph = build_graph(design.model_copy(update={"components": ()}))
+    built_in = [
+        (node, data["label"])
+        for node, data in graph.nodes(data=True)
+        if data["kind"] != "mitigation"
+    ]
+    return built_in + [(component.id, component.name) for component in design.components]

@@ -1,25 +1,53 @@
-"""The architecture diagram generated from the design, with a DOT download."""
+"""The architecture diagram generated from the design: flags, own components and exports."""
 
 import streamlit as st
 
+from diagrams import FILE_TYPES, DiagramTooLargeError
 from playbook import dump_design
 from playbook.labels import slugify
 from ui import resources, state
+from ui.components_form import components_form
 
 st.title("Architecture diagram")
 st.caption(
-    "Drawn from your choices in the six phases: each box is there because a phase put it there."
+    "Drawn from your choices in the six phases, with the estimates on the components. "
+    "Red marks what breaks a budget or a requirement, amber what no constraint justifies."
 )
 state.show_flash()
 
 design = state.design()
-dot = resources.diagram_dot(dump_design(design))
-st.graphviz_chart(dot, width="stretch")
-st.download_button(
-    "Download DOT",
-    data=dot,
-    file_name=f"{slugify(design.title)}.dot",
-    mime="text/vnd.graphviz",
-    icon=":material/download:",
-    key="diagram.download_dot",
-)
+design_json = dump_design(design)
+stem = slugify(design.title)
+try:
+    dot = resources.diagram_dot(design_json)
+except DiagramTooLargeError as exc:
+    st.warning(
+        f"{exc}. Remove some of your own components to draw it here.", icon=":material/warning:"
+    )
+    dot = None
+if dot is not None:
+    st.graphviz_chart(dot, width="stretch")
+
+components_form()
+
+st.markdown("**Export**")
+missing = resources.dot_missing()
+columns = st.columns(5)
+for column, fmt in zip(columns, ("dot", "mermaid", "svg", "png"), strict=False):
+    extension, mime = FILE_TYPES[fmt]
+    needs_dot = fmt in ("svg", "png")
+    column.download_button(
+        fmt.upper() if fmt != "mermaid" else "Mermaid",
+        # SVG and PNG are laid out by `dot` only when asked for, not on every rerun.
+        data=(lambda fmt=fmt: resources.exported(design_json, fmt)) if dot else b"",
+        disabled=dot is None or (needs_dot and missing is not None),
+        file_name=f"{stem}.{extension}", mime=mime, key=f"diagram.download.{fmt}",
+        icon=":material/download:",
+    )  # fmt: skip
+columns[4].download_button(
+    "Report", data=resources.report(design_json), file_name=f"{stem}.md",
+    mime="text/markdown", key="diagram.download.report", icon=":material/description:",
+    help="A Markdown design report: the diagram, the numbers and the notes of each phase.",
+)  # fmt: skip
+if missing is not None:
+    st.info(str(missing), icon=":material/info:")

@@ -77,11 +77,46 @@ def test_user_text_in_the_title_is_escaped_before_it_reaches_dot(app: AppTest) -
     assert "&lt;b&gt;bold&lt;/b&gt;" in dot
 
 
-def test_the_dot_source_can_be_downloaded(app: AppTest) -> None:
+def test_every_export_can_be_downloaded(app: AppTest) -> None:
     app.text_input(key="design.title").input("Contracts QA").run()
     app.switch_page("pages/diagram.py").run()
 
-    button = app.get("download_button")[0]
+    buttons = {button.proto.label: button for button in app.get("download_button")}
 
-    assert "Download DOT" in button.proto.label
-    assert button.proto.url or button.proto.deferred_file_id
+    assert set(buttons) == {"DOT", "Mermaid", "SVG", "PNG", "Report"}
+    assert buttons["DOT"].proto.url or buttons["DOT"].proto.deferred_file_id
+    assert not buttons["SVG"].proto.disabled
+
+
+def test_an_own_component_can_be_added_and_appears_in_the_diagram(app: AppTest) -> None:
+    app.switch_page("pages/diagram.py").run()
+    form = {text.label: text for text in app.text_input}
+    form["Name"].input("Semantic cache")
+    form["The constraint it serves"].input("TTFT 800 ms")
+
+    next(b for b in app.button if b.label == "Add component").click().run()
+
+    assert [c.id for c in app.session_state["design"].components] == ["semantic_cache"]
+    assert _has_node(str(app.get("graphviz_chart")[0].proto.spec), "own_semantic_cache")
+
+
+def test_removing_an_own_component_takes_it_off_the_diagram(app: AppTest) -> None:
+    app.switch_page("pages/diagram.py").run()
+    {text.label: text for text in app.text_input}["Name"].input("Audit log")
+    next(b for b in app.button if b.label == "Add component").click().run()
+
+    app.button(key="components.remove.audit_log").click().run()
+
+    assert app.session_state["design"].components == ()
+    assert not _has_node(str(app.get("graphviz_chart")[0].proto.spec), "own_audit_log")
+
+
+def test_a_blocking_finding_is_flagged_on_the_diagram(app: AppTest) -> None:
+    before = dot_of(app)
+    app.switch_page("pages/constraints.py").run()
+    app.toggle(key="constraints.on_prem").set_value(True).run()
+
+    dot = dot_of(app)
+
+    assert "on_prem is on" not in before
+    assert "on_prem is on, but GPT-4o is a hosted" in dot

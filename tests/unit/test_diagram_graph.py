@@ -112,7 +112,7 @@ def test_a_reranker_node_exists_only_when_the_design_reranks(reranker: bool) -> 
     assert ("reranker" in graph) is reranker
     assert nx.has_path(graph, "retriever", "llm")
     handoff = ("reranker", "llm") if reranker else ("retriever", "llm")
-    assert _edge_label(graph, *handoff) == ("top 5" if reranker else "top 40")
+    assert _edge_label(graph, *handoff).startswith("top 5 · " if reranker else "top 40 · ")
 
 
 @pytest.mark.parametrize(
@@ -267,7 +267,7 @@ def test_the_evaluation_cluster_shows_every_chosen_evaluation() -> None:
     assert graph.nodes["golden_set"]["detail"] == "1,500 examples"
     assert graph.nodes["offline_eval"]["detail"] == "pass@k"
     assert graph.has_edge("red_team", "offline_eval")
-    assert graph.edges["llm", "judge"]["flow"] == "eval"
+    assert graph.edges["response", "judge"]["flow"] == "eval"
     assert {"golden_set", "offline_eval", "judge", "monitor", "red_team"} <= {
         node for node, cluster in graph.nodes(data="cluster") if cluster == "evaluation"
     }
@@ -323,6 +323,7 @@ def test_check_graph_names_bad_kinds_clusters_and_ids() -> None:
     graph = build_graph(Design())
     graph.add_node("Bad Id", kind="cloud", label="", detail="", cluster="elsewhere")
     graph.add_edge("client", "Bad Id", label="", flow="teleport")
+    graph.nodes["llm"]["flags"] = (("fatal", "made up"),)
 
     problems = check_graph(graph)
 
@@ -331,6 +332,7 @@ def test_check_graph_names_bad_kinds_clusters_and_ids() -> None:
     assert "node 'Bad Id' has unknown cluster 'elsewhere'" in problems
     assert "node 'Bad Id' has no label" in problems
     assert "edge 'client' -> 'Bad Id' has unknown flow 'teleport'" in problems
+    assert "node 'llm' has a flag of unknown severity 'fatal'" in problems
 
 
 def test_user_text_never_becomes_a_node_id() -> None:

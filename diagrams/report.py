@@ -1,0 +1,272 @@
+"""A Markdown design report: the phases' decisions and notes, the key numbers, the diagram.
+
+Every string that is not our own constant text goes through `escape_markdown`, so a title,
+note or component name cannot add headings, links, HTML or Streamlit directives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import networkx as nx
+
+from diagrams.graph import Finding, build_graph
+from diagrams.mermaid import to_mermaid
+from playbook.catalog import Catalog, name_of
+from playbook.design import Design, inapplicable_failure_modes
+from playbook.estimates.base import Estimate
+from playbook.estimates.cost import cost_report
+from playbook.estimates.retrieval import retrieval_report
+from playbook.estimates.serving import serving_report
+from playbook.labels import (
+    CHUNKING,
+    ENGINES,
+    FAILURE_MODES,
+    INDEXES,
+    MITIGATIONS,
+    MODEL_KINDS,
+    OFFLINE_METRICS,
+    ONLINE_METRICS,
+    PHASES,
+    PRECISIONS,
+    RUNGS,
+    escape_markdown,
+)
+from playbook.ladder import check_technique, recommend_technique
+
+__all__ = ["design_report"]
+
+NONE = "none"
+
+
+def design_report(design: Design, catalog: Catalog, *, findings: Iterable[Finding] = ()) -> str:
+    """Return a Markdown report of `design`: every phase, the key estimates and the diagram."""
+    graph = build_graph(design, catalog=catalog, findings=findings)
+    sections = [
+        _heading(design),
+        _constraints(design),
+        _technique(design),
+        _model(design, catalog),
+        _retrieval(design, catalog),
+        _serving(design, catalog),
+        _evaluation(design),
+        _components(design),
+        _flags(graph),
+        _estimates(design, catalog),
+        _diagram(design, graph),
+    ]
+    return "\n\n".join(section for section in sections if section) + "\n"
+
+
+def _md(value: object) -> str:
+    return escape_markdown(str(value))
+
+
+def _table(rows: list[tuple[str, object]]) -> str:
+    lines = ["| decision | value |", "| --- | --- |"]
+    lines += [f"| {_md(name)} | {_md(value) or NONE} |" for name, value in rows]
+    return "\n".join(lines)
+
+
+def _notes(text: str) -> str:
+    return f"**Notes:** {_md(text)}" if text.strip() else ""
+
+
+def _section(number: int, phase: str, *parts: str) -> str:
+    title = f"## {number} · {PHASES[phase]}"
+    return "\n\n".join([title, *(part for part in parts if part)])
+
+
+def _heading(design: Design) -> str:
+    scenario = _md(design.scenario) or NONE
+    author = _md(design.author) or NONE
+    return f"# {_md(design.title)}\n\n**Scenario:** {scenario} · **Author:** {author}"
+
+
+def _on(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _constraints(design: Design) -> str:
+    c = design.constraints
+    rows: list[tuple[str, object]] = [
+        ("Accuracy bar", f"{c.accuracy_bar_pct:g}%"),
+        ("Time to first token", f"{c.ttft_ms:,} ms"),
+        ("Inter-token latency", f"{c.itl_ms:,} ms"),
+        ("Whole response", f"{c.total_response_s:g} s"),
+        ("Cost per request", f"${c.cost_per_request_usd:g}"),
+        ("Cost per user per month", f"${c.cost_per_user_month_usd:g}"),
+        ("Peak QPS", f"{c.peak_qps:g}"),
+        ("Concurrent users", f"{c.concurrent_users:,}"),
+        ("Corpus", f"{c.corpus_documents:,} documents of {c.avg_document_tokens:,} tokens"),
+        ("Request", f"{c.avg_prompt_tokens:,} prompt + {c.avg_output_tokens:,} output tokens"),
+        ("Knowledge gap", _on(c.knowledge_gap)),
+        ("Style gap", _on(c.style_gap)),
+        ("On premises", _on(c.on_prem)),
+    ]
+    return _section(1, "constraints", _table(rows), _notes(c.notes))
+
+
+def _technique(design: Design) -> str:
+    t = design.technique
+    recommended = recommend_technique(design.constraints).rungs
+    rows: list[tuple[str, object]] = [
+        ("Rungs", " + ".join(RUNGS[rung] for rung in t.rungs)),
+        ("Ladder recommends", " + ".join(RUNGS[rung] for rung in recommended)),
+        ("Justification", t.justification),
+    ]
+    problems = "\n".join(f"- {_md(finding.message)}" for finding in check_technique(design))
+    return _section(2, "technique", _table(rows), problems, _notes(t.notes))
+
+
+def _model(design: Design, catalog: Catalog) -> str:
+    m = design.model
+    names = catalog.hosted_models + catalog.open_models
+    rows: list[tuple[str, object]] = [("Kind", MODEL_KINDS[m.kind])]
+    if m.kind == "hosted":
+        rows.append(("Model", name_of(names, m.hosted_model)))
+    elif m.kind == "self_hosted":
+        rows.append(("Model", name_of(names, m.open_model)))
+    else:
+        rows += [
+            ("Small model", f"{name_of(names, m.small_model)} ({m.small_share_pct}% of traffic)"),
+            ("Large model", f"{name_of(names, m.large_model)} ({100 - m.small_share_pct}%)"),
+        ]
+    return _section(3, "model", _table(rows), _notes(m.notes))
+
+
+def _retrieval(design: Design, catalog: Catalog) -> str:
+    r = design.retrieval
+    if not design.uses_rag:
+        return _section(4, "retrieval", "Not used: the technique has no RAG rung.", _notes(r.notes))
+    rows: list[tuple[str, object]] = [
+        (
+            "Chunking",
+            f"{CHUNKING[r.chunking]}, {r.chunk_tokens} tokens, {r.chunk_overlap_tokens} overlap",
+        ),
+        ("Embedding model", name_of(catalog.embedding_models, r.embedding_model)),
+        ("Index", INDEXES[r.index]),
+        ("Hybrid BM25", _on(r.bm25_hybrid)),
+        ("Reranker", f"top {r.top_k} to {r.rerank_top_n}" if r.reranker else "no"),
+        ("Recall@k target", f"{r.recall_at_k_target_pct:g}%"),
+        ("Untrusted documents", _on(r.untrusted_documents)),
+    ]
+    return _section(4, "retrieval", _table(rows), _notes(r.notes))
+
+
+def _serving(design: Design, catalog: Catalog) -> str:
+    s = design.serving
+    if not design.self_hosts:
+        return _section(5, "serving", "Not used: every model is hosted.", _notes(s.notes))
+    options = [
+        name
+        for name, on in (
+            ("continuous batching", s.continuous_batching),
+            ("paged attention", s.paged_attention),
+            ("speculative decoding", s.speculative_decoding),
+            ("prefix caching", s.prefix_caching),
+        )
+        if on
+    ]
+    rows: list[tuple[str, object]] = [
+        ("Engine", ENGINES[s.engine]),
+        (
+            "GPUs",
+            f"{s.replicas} replica(s) of {s.gpus_per_replica}× {name_of(catalog.gpus, s.gpu)}",
+        ),
+        ("Precision", f"{PRECISIONS[s.precision]} weights, {PRECISIONS[s.kv_cache_precision]} KV"),
+        ("Context", f"{s.max_context_tokens:,} tokens"),
+        ("Options", ", ".join(options)),
+    ]
+    report = serving_report(design, catalog)
+    verdicts = "\n".join(f"- {_md(v)}" for v in report.verdicts) if report else ""
+    return _section(5, "serving", _table(rows), verdicts, _notes(s.notes))
+
+
+def _evaluation(design: Design) -> str:
+    e = design.evaluation
+    rows: list[tuple[str, object]] = [
+        ("Golden set", f"{e.golden_set_size:,} examples"),
+        ("Offline metrics", ", ".join(OFFLINE_METRICS[m] for m in e.offline_metrics)),
+        ("Online metrics", ", ".join(ONLINE_METRICS[m] for m in e.online_metrics)),
+        ("LLM-as-judge", _on(e.llm_as_judge)),
+        ("Red-team set", _on(e.red_team_set)),
+    ]
+    ruled_out = inapplicable_failure_modes(design)
+    rows += [
+        (
+            f"Failure mode: {FAILURE_MODES[mode]}",
+            f"n/a ({ruled_out[mode]})" if mode in ruled_out else MITIGATIONS[mitigation],
+        )
+        for mode, mitigation in e.mitigations.items()
+    ]
+    return _section(6, "evaluation", _table(rows), _notes(e.notes))
+
+
+def _components(design: Design) -> str:
+    if not design.components:
+        return ""
+    lines = [
+        "## Own components",
+        "",
+        "| component | kind | phase | connects to | justification |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {_md(c.name)} | {_md(c.kind)} | {_md(PHASES[c.phase])} | "
+        f"{_md(', '.join(c.connects_to)) or NONE} | {_md(c.justification) or NONE} |"
+        for c in design.components
+    ]
+    return "\n".join(lines)
+
+
+def _flags(graph: nx.DiGraph) -> str:
+    found = [
+        f"- **{severity}** · {_md(data['label'])}: {_md(reason)}"
+        for _, data in graph.nodes(data=True)
+        for severity, reason in data["flags"]
+    ]
+    found += [
+        f"- **{f.severity}** · {_md(f.node)}: {_md(f.reason)}" for f in graph.graph["unplaced"]
+    ]
+    body = "\n".join(found) or "Nothing flagged: every estimate is within the Phase 1 budgets."
+    return f"## Flags\n\n{body}"
+
+
+def _estimates(design: Design, catalog: Catalog) -> str:
+    found: list[Estimate] = []
+    if design.uses_rag:
+        r = retrieval_report(design, catalog)
+        found += [r.chunks, r.embedding_storage, r.embedding_cost, r.index_memory, r.query_latency]
+        found += [r.rerank_latency] if r.rerank_latency else []
+    serving = serving_report(design, catalog)
+    found += list(serving.estimates) if serving else []
+    found += list(cost_report(design, catalog).estimates)
+    lines = ["## Key estimates", ""]
+    for estimate in found:
+        lines.append(f"- **{_md(estimate.name)}**: {_md(_shown(estimate))}")
+        lines.append(f"  - formula: {_md(estimate.formula)}")
+        if estimate.worked:
+            lines.append(f"  - worked: {_md(estimate.worked)}")
+    return "\n".join(lines)
+
+
+def _shown(estimate: Estimate) -> str:
+    return estimate.shown() if math.isfinite(estimate.value) else "unbounded"
+
+
+def _diagram(design: Design, graph: nx.DiGraph) -> str:
+    return "\n".join(
+        [
+            "## Diagram",
+            "",
+            "```mermaid",
+            to_mermaid(graph, title=design.title).rstrip("\n"),
+            "```",
+            "",
+            "The same diagram exports as DOT, SVG and PNG (drawn by Graphviz's `dot`) from the "
+            "Diagram page, or with `python -m playbook diagram DESIGN.json --format svg -o "
+            "design.svg`.",
+        ]
+    )
