@@ -1,0 +1,177 @@
+"""The critique: the rubric's findings by phase with their math, and an LLM critic on request."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import streamlit as st
+
+from playbook import critic, llm
+from playbook.design import catalog_for
+from playbook.labels import PHASES
+from playbook.rubric import SEVERITIES, Finding, PhaseScore, Review, review_design
+from ui import critic_config, navigation, numbers, state
+
+ANSWER = "critique_answer"  # plain key: the last LLM answer, which survives page changes
+MODEL = "critique_model"  # plain key: the model name typed, re-seeded into the widget
+MODEL_INPUT = "critique.model"
+SEVERITY_FILTER = "critique.severity"
+SEVERITY_BADGES = {
+    "block": ":red-badge[:material/block: Blocks]",
+    "warn": ":orange-badge[:material/warning: Warning]",
+    "info": ":blue-badge[:material/info: Note]",
+}
+SEVERITY_NAMES = {"block": "Blocking", "warn": "Warnings", "info": "Notes"}
+
+
+def _verdict(review: Review) -> None:
+    text = f"**Rubric verdict:** {critic.plain(review.verdict)}"
+    if review.blocking:
+        st.error(text, icon=":material/block:")
+    elif any(f.severity == "warn" for f in review.findings):
+        st.warning(text, icon=":material/warning:")
+    else:
+        st.success(text, icon=":material/check_circle:")
+
+
+def _finding(finding: Finding) -> None:
+    llm_badge = " :violet-badge[:material/smart_toy: LLM]" if finding.source == "llm" else ""
+    st.markdown(
+        f"{SEVERITY_BADGES[finding.severity]}{llm_badge} `{finding.rule_id}`  \n"
+        f"{critic.plain(finding.message)}"
+    )
+    where = [f"component {finding.component}"] if finding.component else []
+    where += [f"constraint {finding.constraint}"] if finding.constraint else []
+    fix = f"Fix: {finding.fix}" if finding.fix else ""
+    if caption := " · ".join([fix, *where] if fix else where):
+        st.caption(critic.plain(caption))
+    if finding.numbers:
+        with st.expander("Show the math", icon=":material/calculate:"):
+            for estimate in finding.numbers:
+                st.markdown(f"**{critic.plain(estimate.name)}**: {estimate.shown()}")
+                numbers.math(estimate)
+
+
+def _phase(score: PhaseScore, findings: list[Finding]) -> None:
+    spec = navigation.spec_of(score.phase)
+    with st.container(border=True):
+        st.markdown(f"#### {PHASES[score.phase]} · {score.score}/4")
+        if score.next_level:
+            st.caption(critic.plain(score.next_level))
+        for finding in findings:
+            _finding(finding)
+        if not findings:
+            st.caption("Nothing at the severities shown.")
+        st.page_link(spec.path, label=f"Fix it in {spec.title}", icon=":material/edit:")
+
+
+def _keep_model() -> None:
+    st.session_state[MODEL] = str(st.session_state[MODEL_INPUT]).strip()
+
+
+def _ask(endpoint: llm.Endpoint, messages: tuple[critic.Message, ...]) -> str | None:
+    """Stream the answer into the page; return its text, or None after showing why it failed."""
+    # Not st.write_stream: it renders the raw pieces, and a link split across two pieces would
+    # slip past a per-piece check. The whole text so far is sanitised and redrawn instead.
+    box, text, drawn = st.empty(), "", 0.0
+    try:
+        for piece in llm.stream_chat(endpoint, messages, schema=critic.response_schema()):
+            text += piece
+            if time.monotonic() - drawn > 0.1:
+                box.markdown(critic.preview(text))
+                drawn = time.monotonic()
+    except llm.LlmError as error:
+        box.empty()
+        st.error(
+            f"The LLM critic failed: {critic.plain(error.message)}. The rubric above stands.",
+            icon=":material/error:",
+        )
+        return None
+    box.empty()  # the stored answer is drawn below, with the findings merged above
+    return text
+
+
+def _llm_section(design_key: str, review: Review) -> None:
+    st.subheader("LLM critic")
+    config = critic_config.load(model=st.session_state.get(MODEL))
+    if config.problem:
+        st.error(critic.plain(config.problem), icon=":material/error:")
+    elif config.endpoint is None:
+        st.info(
+            "No endpoint configured. Set `OPENAI_API_KEY` (OpenAI) or `OPENAI_BASE_URL` (a vLLM, "
+            "Ollama or LM Studio server) in the environment or `.streamlit/secrets.toml`.",
+            icon=":material/cloud_off:",
+        )
+    else:
+        st.caption(f"Endpoint: {critic.plain(config.where)} · the API key is never shown")
+    st.session_state[MODEL_INPUT] = st.session_state.get(MODEL, config.model)
+    st.text_input("Model", key=MODEL_INPUT, on_change=_keep_model, max_chars=200)
+    asked = st.button(
+        "Ask the LLM critic", key="critique.ask", icon=":material/rate_review:",
+        disabled=config.endpoint is None, type="primary",
+    )  # fmt: skip
+    if asked and config.endpoint is not None:
+        design = state.design()
+        numbers_ = critic.key_numbers(design, catalog_for(design))
+        text = _ask(config.endpoint, critic.build_messages(design, review=review, numbers=numbers_))
+        if text is not None:
+            answer = critic.parse_answer(text)
+            shown = critic.preview(text)
+            st.session_state[ANSWER] = critic_config.StoredAnswer(
+                design_key, config.endpoint.model, shown, answer
+            )
+    _show_stored(design_key)
+
+
+def _stored(design_key: str) -> critic_config.StoredAnswer | None:
+    """Return the last LLM answer if it is about this version of the design."""
+    stored = st.session_state.get(ANSWER)
+    if isinstance(stored, critic_config.StoredAnswer) and stored.design_key == design_key:
+        return stored
+    return None
+
+
+def _show_stored(design_key: str) -> None:
+    stored = st.session_state.get(ANSWER)
+    if not isinstance(stored, critic_config.StoredAnswer):
+        return
+    if stored.design_key != design_key:
+        st.caption("The last LLM critique was of an earlier version of the design: ask again.")
+        return
+    st.markdown(f"**{critic.plain(stored.model)}** answered (its findings are merged above):")
+    with st.container(border=True):
+        st.markdown(stored.shown or "(an empty answer)")
+    if stored.answer.skipped:
+        count = stored.answer.skipped
+        st.caption(
+            f"{count} finding{'s' if count != 1 else ''} in the answer had an unreadable shape."
+        )
+
+
+st.title("Critique")
+st.caption(
+    "The rubric's findings, phase by phase, each with the numbers behind it and the page to fix "
+    "it on; an LLM critic adds what rules miss."
+)
+design = state.design()
+design_key = hashlib.sha256(design.model_dump_json().encode()).hexdigest()
+review = review_design(design, catalog_for(design))
+
+_verdict(review)
+chosen = st.pills(
+    "Severity", list(SEVERITIES), selection_mode="multi", default=list(SEVERITIES),
+    format_func=SEVERITY_NAMES.__getitem__, key=SEVERITY_FILTER,
+)  # fmt: skip
+# The phases are drawn last, into this slot above the critic, so that an answer received in
+# this very run is already merged into them.
+phases = st.container()
+st.divider()
+_llm_section(design_key, review)
+answer = _stored(design_key)
+merged = critic.merge(review, answer.answer) if answer else review
+with phases:
+    for score in merged.scores:
+        _phase(
+            score, [f for f in merged.findings if f.phase == score.phase and f.severity in chosen]
+        )
