@@ -1,23 +1,82 @@
-"""Persistence for designs: SQLite by default, PostgreSQL when `DATABASE_URL` says so."""
+"""Persistence for designs: SQLite by default, PostgreSQL when `DATABASE_URL` says so.
 
+Every function takes the engine first and returns pydantic models from `db.records`, never ORM
+rows. Saves add revisions and never overwrite; deletes are soft; share links keep only a hash.
+"""
+
+from db.backup import backup_database
+from db.bulk import save_designs
+from db.comments import add_comment, list_comments, resolve_comment
+from db.designs import (
+    delete_design,
+    duplicate_design,
+    latest_revision,
+    list_revisions,
+    load_design,
+    restore_design,
+    save_design,
+    save_revision,
+)
 from db.engine import DatabaseConfigError, database_url, make_engine
 from db.migrate import upgrade
-from db.repository import (
+from db.records import (
+    SHARE_LINK_MESSAGE,
+    Comment,
+    CommentNotFoundError,
+    DesignImportError,
     DesignNotFoundError,
     DesignSummary,
-    list_designs,
-    load_design,
-    save_design,
+    Page,
+    RevisionNotFoundError,
+    RevisionSummary,
+    SaveResult,
+    ShareLink,
+    ShareLinkError,
+    ShareLinkNotFoundError,
+    ShareLinkSummary,
 )
+from db.search import list_designs
+from db.sharing import create_share_link, list_share_links, resolve_share_link, revoke_share_link
+from db.transfer import export_design, import_design, parse_import
 
 __all__ = [
+    "SHARE_LINK_MESSAGE",
+    "Comment",
+    "CommentNotFoundError",
     "DatabaseConfigError",
+    "DesignImportError",
     "DesignNotFoundError",
     "DesignSummary",
+    "Page",
+    "RevisionNotFoundError",
+    "RevisionSummary",
+    "SaveResult",
+    "ShareLink",
+    "ShareLinkError",
+    "ShareLinkNotFoundError",
+    "ShareLinkSummary",
+    "add_comment",
+    "backup_database",
+    "create_share_link",
     "database_url",
+    "delete_design",
+    "duplicate_design",
+    "export_design",
+    "import_design",
+    "latest_revision",
+    "list_comments",
     "list_designs",
+    "list_revisions",
+    "list_share_links",
     "load_design",
     "make_engine",
+    "parse_import",
+    "resolve_comment",
+    "resolve_share_link",
+    "restore_design",
+    "revoke_share_link",
     "save_design",
+    "save_designs",
+    "save_revision",
     "upgrade",
 ]

@@ -11,6 +11,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 ENV_VAR = "DATABASE_URL"
+# An execution option on a connection whose transactions only read: on SQLite they begin
+# DEFERRED, so readers do not queue for the write lock that every writer takes up front.
+READ_ONLY_OPTION = "whiteboard_read_only"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_FILE = PROJECT_ROOT / "data" / "whiteboard.db"
 
@@ -87,5 +90,9 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        # WAL gives a reader a consistent snapshot without any lock.
+        connection.exec_driver_sql("BEGIN DEFERRED")
+        return
     # Take the write lock up front so a read-then-write transaction cannot be overtaken.
     connection.exec_driver_sql("BEGIN IMMEDIATE")

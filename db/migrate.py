@@ -13,6 +13,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _POSTGRES_LOCK_KEY = 0x57_48_49_54_45_42_44
 
 
+class MigrationError(RuntimeError):
+    """A migration left the database inconsistent; it was rolled back."""
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """Return an Alembic config for `db/migrations`, bound to `connection` when one is given."""
     config = Config()
@@ -23,12 +27,36 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Migrate the database to head in one transaction; a no-op when it is already there."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Two app processes starting together would otherwise both try to create tables.
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _POSTGRES_LOCK_KEY}
-            )
-        command.upgrade(alembic_config(connection), "head")
+def upgrade(engine: Engine, *, revision: str = "head") -> None:
+    """Migrate the database to `revision` in one transaction; a no-op when it is already there."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite batch migrations recreate a table: dropping the old copy with foreign keys
+            # on would cascade into its children. The pragma only works outside a transaction.
+            _sqlite_foreign_keys(connection, enabled=False)
+        try:
+            with connection.begin():
+                if not sqlite:
+                    # Two app processes starting together would otherwise both create tables.
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _POSTGRES_LOCK_KEY}
+                    )
+                command.upgrade(alembic_config(connection), revision)
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, enabled=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, enabled: bool) -> None:
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise MigrationError(f"the migration left {len(broken)} rows without their parent row")

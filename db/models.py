@@ -1,10 +1,25 @@
-"""The ORM tables; these classes never leave `db/` (the repository speaks `playbook` models)."""
+"""The ORM tables; these classes never leave `db/` (the API speaks pydantic models).
+
+`designs` is the head row of a saved design: copies of its newest revision's title, scenario and
+author for the list view, plus the soft-delete mark. Every save adds a `design_revisions` row;
+none is ever updated, so no save can overwrite another.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, MetaData, String, Text, func
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints make later migrations (and SQLite batch mode, which must recreate
@@ -18,6 +33,12 @@ NAMING_CONVENTION = {
 }
 
 SHORT_TEXT = 200  # the Design's title, scenario and author are at most this long
+COMMENT_TEXT = 5_000
+PHASE_TEXT = 20  # the longest phase name is "constraints"
+SOURCE_TEXT = 20
+
+# current_timestamp, not now(): the same migration then runs on SQLite and PostgreSQL.
+_NOW = func.current_timestamp()
 
 
 class Base(DeclarativeBase):
@@ -26,28 +47,73 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Timestamped:
-    """Creation and last-change times, set from Python in UTC (the server default is a fallback)."""
-
-    # current_timestamp, not now(): the same migration then runs on SQLite and PostgreSQL.
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.current_timestamp()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.current_timestamp()
-    )
-
-
-class DesignRow(Timestamped, Base):
-    """One saved design: its JSON body plus copies of the fields the list view shows."""
+class DesignRow(Base):
+    """A saved design's head: what the list shows, its newest revision number, deleted or not."""
 
     __tablename__ = "designs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(SHORT_TEXT), index=True)
-    scenario: Mapped[str] = mapped_column(String(SHORT_TEXT))
+    scenario: Mapped[str] = mapped_column(String(SHORT_TEXT), index=True)
+    author: Mapped[str] = mapped_column(String(SHORT_TEXT), index=True)
+    # Title, scenario and author case-folded in Python, so search ignores case the same way
+    # on both backends (SQLite's lower() only folds ASCII).
+    search_text: Mapped[str] = mapped_column(Text)
+    latest_revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_designs_updated_at", "updated_at"),
+        # The list's filter and order in one index: a page is read without sorting the table.
+        Index("ix_designs_deleted_at_updated_at_id", "deleted_at", "updated_at", "id"),
+    )
+
+
+class RevisionRow(Base):
+    """One save of a design: the whole design as JSON, never changed once written."""
+
+    __tablename__ = "design_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("designs.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(SHORT_TEXT))
     author: Mapped[str] = mapped_column(String(SHORT_TEXT))
     schema_version: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
 
-    __table_args__ = (Index("ix_designs_updated_at", "updated_at"),)
+    # Two writers that both computed the same next number cannot both succeed.
+    __table_args__ = (UniqueConstraint("design_id", "number"),)
+
+
+class ShareLinkRow(Base):
+    """A read-only link to a design; only the SHA-256 of its token is kept."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("designs.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CommentRow(Base):
+    """A review comment on a phase (and optionally a component) of a design."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("designs.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(SHORT_TEXT))
+    body: Mapped[str] = mapped_column(Text)
+    phase: Mapped[str] = mapped_column(String(PHASE_TEXT))
+    component: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
+    revision: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(SOURCE_TEXT))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

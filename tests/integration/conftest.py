@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -89,22 +90,29 @@ def postgres_server_url(pytestconfig: pytest.Config) -> Iterator[str]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture
-def postgres_url(postgres_server_url: str) -> Iterator[str]:
-    """Yield the URL of a database created for this test alone, and drop it afterwards."""
+@contextmanager
+def _scratch_postgres_database(server_url: str) -> Iterator[str]:
+    """Yield the URL of a new, empty database on `server_url`, dropped on exit."""
     name = f"test_{uuid.uuid4().hex}"
-    server = make_engine(postgres_server_url)
+    server = make_engine(server_url)
     # CREATE/DROP DATABASE cannot run inside a transaction.
     admin = server.execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        url = make_url(postgres_server_url).set(drivername="postgresql+psycopg", database=name)
+        url = make_url(server_url).set(drivername="postgresql+psycopg", database=name)
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         server.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """Yield the URL of a database created for this test alone, and drop it afterwards."""
+    with _scratch_postgres_database(postgres_server_url) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -125,3 +133,23 @@ def engine(empty_engine: Engine) -> Engine:
     """Return an engine on a fresh database migrated to the newest schema."""
     upgrade(empty_engine)
     return empty_engine
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def module_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """Yield an engine on a migrated database that every test of one module shares (read-only
+    tests over data that is slow to build), once per supported backend."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('module') / 'whiteboard.db'}"
+        else:
+            server_url = request.getfixturevalue("postgres_server_url")
+            url = stack.enter_context(_scratch_postgres_database(server_url))
+        engine = make_engine(url)
+        stack.callback(engine.dispose)
+        upgrade(engine)
+        yield engine

@@ -51,7 +51,8 @@ def test_a_saved_design_is_listed_and_loads_back_equal(engine: Engine) -> None:
     loaded = load_design(engine, saved.id)
 
     assert loaded == design
-    assert listed == [saved]
+    assert listed.items == (saved,)
+    assert listed.total == 1
     assert (saved.title, saved.scenario, saved.author) == ("Support bot", "customer-support", "Ana")
     assert saved.updated_at.tzinfo == UTC
     assert abs((datetime.now(UTC) - saved.updated_at).total_seconds()) < 60
@@ -60,7 +61,7 @@ def test_a_saved_design_is_listed_and_loads_back_equal(engine: Engine) -> None:
 def test_designs_are_listed_newest_first_even_within_one_second(engine: Engine) -> None:
     ids = [save_design(engine, _design(f"design {n}")).id for n in range(3)]
 
-    listed = list_designs(engine)
+    listed = list_designs(engine).items
 
     assert [summary.id for summary in listed] == ids[::-1]
     assert [summary.title for summary in listed] == ["design 2", "design 1", "design 0"]
@@ -73,7 +74,7 @@ def test_equal_timestamps_fall_back_to_the_newest_id(engine: Engine) -> None:
             text("UPDATE designs SET updated_at = (SELECT MIN(updated_at) FROM designs)")
         )
 
-    listed = list_designs(engine)
+    listed = list_designs(engine).items
 
     assert [summary.id for summary in listed] == ids[::-1]
 
@@ -86,8 +87,9 @@ def test_limit_and_offset_page_through_the_list(engine: Engine) -> None:
     rest = list_designs(engine, limit=2, offset=4)
     beyond = list_designs(engine, offset=5)
 
-    assert [s.id for s in first + second + rest] == ids[::-1]
-    assert beyond == []
+    assert [s.id for s in first.items + second.items + rest.items] == ids[::-1]
+    assert [page.total for page in (first, second, rest, beyond)] == [5, 5, 5, 5]
+    assert beyond.items == ()
 
 
 @pytest.mark.parametrize(("limit", "offset"), [(0, 0), (-1, 0), (10_000, 0), (10, -1)])
@@ -112,7 +114,7 @@ def test_a_stored_body_that_no_longer_parses_raises_design_error_naming_the_id(
     saved = save_design(engine, _design())
     with engine.begin() as connection:
         connection.execute(
-            text("UPDATE designs SET body = :body WHERE id = :id"),
+            text("UPDATE design_revisions SET body = :body WHERE design_id = :id"),
             {"body": '{"schema_version": 1, "warp_drive": true}', "id": saved.id},
         )
 
@@ -131,7 +133,7 @@ def test_user_text_round_trips_unchanged(engine: Engine, tricky: str) -> None:
     saved = save_design(engine, design)
 
     assert load_design(engine, saved.id) == design
-    assert list_designs(engine)[0].title == tricky[:200]
+    assert list_designs(engine).items[0].title == tricky[:200]
 
 
 def test_a_nul_character_is_kept_in_the_design_and_replaced_only_in_the_list(
@@ -164,8 +166,8 @@ def test_upgrade_is_idempotent_and_keeps_the_data(engine: Engine) -> None:
 
     with engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    assert versions == [("0001",)]
-    assert list_designs(engine) == [saved]
+    assert versions == [("0002",)]
+    assert list_designs(engine).items == (saved,)
 
 
 def test_the_migrations_match_the_models(engine: Engine) -> None:
@@ -192,6 +194,24 @@ def test_sqlite_connections_use_wal_and_enforce_foreign_keys(tmp_path: Path) -> 
     assert journal_mode == "wal"
     assert foreign_keys == 1
     assert synchronous == 1  # NORMAL
+
+
+def test_a_sqlite_reader_sees_the_last_commit_without_waiting_for_a_writer(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'readers.db'}")
+    upgrade(engine)
+    committed = save_design(engine, _design("committed"))
+
+    with engine.begin() as writer:  # BEGIN IMMEDIATE: holds the write lock until the end
+        writer.execute(
+            text("UPDATE designs SET title = 'uncommitted' WHERE id = :id"),
+            {"id": committed.id},
+        )
+        seen = list_designs(engine).items  # would wait 30 s for the lock if it took it too
+    engine.dispose()
+
+    assert [item.title for item in seen] == ["committed"]
 
 
 def test_database_url_honours_the_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,7 +284,7 @@ def test_two_processes_saving_to_one_sqlite_file_lose_nothing(tmp_path: Path) ->
 
     exit_codes = _run_workers("save", url, 50, tmp_path)
 
-    titles = {summary.title for summary in list_designs(engine, limit=500)}
+    titles = {summary.title for summary in list_designs(engine, limit=500).items}
     assert exit_codes == [0, 0]
     assert titles == {f"worker {w} design {n}" for w in (1, 2) for n in range(50)}
     engine.dispose()

@@ -1,0 +1,136 @@
+"""What the database API hands back (frozen pydantic models, never ORM rows) and its errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from playbook import Phase
+
+CommentSource = Literal["reviewer", "rubric"]
+SHARE_LINK_MESSAGE: Final = "This share link is not valid: it may have expired or been revoked."
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DesignSummary(_Record):
+    """What a list of saved designs shows for each one (its newest revision)."""
+
+    id: int
+    title: str
+    scenario: str
+    author: str
+    updated_at: datetime
+    revision: int
+    deleted: bool
+
+
+class Page(_Record):
+    """One page of a list of designs and how many match in all."""
+
+    items: tuple[DesignSummary, ...]
+    total: int
+
+
+class RevisionSummary(_Record):
+    """One save of a design, as its history lists it."""
+
+    number: int
+    created_at: datetime
+    author: str
+    title: str
+
+
+class SaveResult(_Record):
+    """A saved revision; `conflict` when someone else saved after the base it was built on."""
+
+    summary: DesignSummary
+    revision: int
+    conflict: bool
+    message: str
+
+
+class ShareLink(_Record):
+    """A new read-only link; the only time its token is known (only its hash is stored)."""
+
+    id: int
+    design_id: int
+    token: str
+    expires_at: datetime | None
+
+
+class ShareLinkSummary(_Record):
+    """A share link as its design's list shows it: no token."""
+
+    id: int
+    design_id: int
+    created_at: datetime
+    expires_at: datetime | None
+    revoked: bool
+
+
+class Comment(_Record):
+    """A review comment on a phase, and optionally a component, of a saved design."""
+
+    id: int
+    design_id: int
+    author: str
+    body: str
+    phase: Phase
+    component: str | None
+    revision: int | None
+    created_at: datetime
+    resolved: bool
+    source: CommentSource
+
+
+class DesignNotFoundError(LookupError):
+    """No saved design has the requested id."""
+
+    def __init__(self, design_id: int) -> None:
+        self.design_id = design_id
+        super().__init__(f"no saved design has id {design_id}")
+
+
+class RevisionNotFoundError(DesignNotFoundError):
+    """The saved design exists but has no revision with the requested number."""
+
+    def __init__(self, design_id: int, revision: int, latest: int) -> None:
+        super().__init__(design_id)
+        self.revision = revision
+        self.args = (f"design {design_id} has no revision {revision} (it has 1 to {latest})",)
+
+
+class ShareLinkError(LookupError):
+    """A share token is unknown, expired, revoked or malformed: one message for all of them."""
+
+    def __init__(self) -> None:
+        super().__init__(SHARE_LINK_MESSAGE)
+
+
+class ShareLinkNotFoundError(LookupError):
+    """No share link has the requested id."""
+
+    def __init__(self, link_id: int) -> None:
+        self.link_id = link_id
+        super().__init__(f"no share link has id {link_id}")
+
+
+class CommentNotFoundError(LookupError):
+    """No comment has the requested id."""
+
+    def __init__(self, comment_id: int) -> None:
+        self.comment_id = comment_id
+        super().__init__(f"no comment has id {comment_id}")
+
+
+class DesignImportError(ValueError):
+    """An import was refused and nothing was saved; `problems` names each bad field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
