@@ -69,11 +69,16 @@ def browser_type_launch_args(
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the URL of the served app's own SQLite file, for arranging data through `db`."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'designs.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_database_url: str) -> Iterator[str]:
     """Serve the app with its own SQLite file; yield its base URL; stop it afterwards."""
     port = _free_port()
-    database = tmp_path_factory.mktemp("e2e") / "designs.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    env = {**os.environ, "DATABASE_URL": app_database_url}
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",

@@ -1,0 +1,63 @@
+"""Compare two designs, or two revisions of one: the decisions and numbers that differ, and both
+diagrams side by side."""
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from playbook.compare import decisions_that_differ, numbers_that_differ
+from ui import compare, readonly, resources
+
+st.title("Compare")
+st.caption(
+    "Pick two saved designs, two revisions of one, or your current design: the decisions and "
+    "numbers that differ come first, then both diagrams."
+)
+try:
+    engine = resources.engine()
+except (SQLAlchemyError, ValueError):
+    st.error("The design library is unavailable: check DATABASE_URL.", icon=":material/error:")
+    st.stop()
+
+left_column, right_column = st.columns(2, gap="medium")
+with left_column, st.container(border=True):
+    left = compare.pick(engine, side="left")
+with right_column, st.container(border=True):
+    right = compare.pick(engine, side="right")
+if left is None or right is None:
+    st.stop()
+
+st.subheader("Decisions that differ")
+changed = decisions_that_differ(left.design, right.design)
+if changed:
+    st.dataframe(
+        [
+            {"Part": row.section, "Decision": row.label, "Left": row.left, "Right": row.right}
+            for row in changed
+        ],
+        hide_index=True,
+        width="stretch",
+        height="content",
+    )
+else:
+    st.info("No decision differs.", icon=":material/drag_handle:")
+
+st.subheader("Numbers that differ")
+moved = numbers_that_differ(readonly.numbers_of(left.design), readonly.numbers_of(right.design))
+if moved:
+    st.dataframe(
+        [
+            {"Number": row.label, "Left": row.left, "Right": row.right, "Change": row.change}
+            for row in moved
+        ],
+        hide_index=True,
+        width="stretch",
+        height="content",
+    )
+else:
+    st.info("No key number differs.", icon=":material/drag_handle:")
+
+st.subheader("Diagrams")
+for column, side in zip(st.columns(2, gap="medium"), (left, right), strict=True):
+    with column:
+        st.caption(side.label)
+        readonly.diagram(side.design)

@@ -1,0 +1,319 @@
+"""Two designs side by side: the decisions that differ and the key numbers that differ.
+
+A design is flattened into (field path, shown value) pairs: `constraints.ttft_ms`,
+`evaluation.mitigations.hallucination`, `components.<id>.kind`. Comparing shown values keeps a
+difference the reader cannot see (a float's last bit) out of the table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict
+
+from playbook import labels
+from playbook.design import PHASES, Design, Phase
+from playbook.estimates.base import Estimate
+from playbook.estimates.cost import CostReport
+from playbook.estimates.retrieval import RetrievalReport
+from playbook.estimates.serving import ServingReport
+
+MISSING: Final = "—"
+# Lists of entries with an id are compared entry by entry, keyed by that id.
+_KEYED: Final = {
+    "components": "Own component",
+    "custom_models": "Custom model",
+    "custom_gpus": "Custom GPU",
+}
+_SKIPPED: Final = {"schema_version"}
+
+FIELD_LABELS: Final[Mapping[str, str]] = {
+    "title": "Title",
+    "scenario": "Scenario",
+    "author": "Author",
+    "constraints.accuracy_bar_pct": "Acceptable answers (%)",
+    "constraints.ttft_ms": "TTFT target (ms)",
+    "constraints.itl_ms": "ITL target (ms)",
+    "constraints.total_response_s": "Total response (s)",
+    "constraints.cost_per_request_usd": "Cost ceiling per request ($)",
+    "constraints.cost_per_user_month_usd": "Cost ceiling per user per month ($)",
+    "constraints.peak_qps": "Peak QPS",
+    "constraints.concurrent_users": "Concurrent users",
+    "constraints.corpus_documents": "Corpus documents",
+    "constraints.avg_document_tokens": "Tokens per document",
+    "constraints.avg_prompt_tokens": "Prompt tokens",
+    "constraints.avg_output_tokens": "Output tokens",
+    "constraints.knowledge_gap": "Knowledge gap",
+    "constraints.style_gap": "Style gap",
+    "constraints.on_prem": "On-prem only",
+    "technique.rungs": "Rungs of the ladder",
+    "technique.justification": "Justification",
+    "model.kind": "Model kind",
+    "model.hosted_model": "Hosted model",
+    "model.open_model": "Open model",
+    "model.small_model": "Small model",
+    "model.large_model": "Large model",
+    "model.small_share_pct": "Share to the small model (%)",
+    "retrieval.chunking": "Chunking",
+    "retrieval.chunk_tokens": "Chunk size (tokens)",
+    "retrieval.chunk_overlap_tokens": "Chunk overlap (tokens)",
+    "retrieval.embedding_model": "Embedding model",
+    "retrieval.index": "ANN index",
+    "retrieval.bm25_hybrid": "BM25 hybrid search",
+    "retrieval.reranker": "Reranker",
+    "retrieval.top_k": "Top k",
+    "retrieval.rerank_top_n": "Rerank top n",
+    "retrieval.recall_at_k_target_pct": "Recall@k target (%)",
+    "retrieval.untrusted_documents": "Untrusted documents",
+    "serving.engine": "Engine",
+    "serving.gpu": "GPU",
+    "serving.gpus_per_replica": "GPUs per replica",
+    "serving.replicas": "Replicas",
+    "serving.precision": "Weight precision",
+    "serving.kv_cache_precision": "KV-cache precision",
+    "serving.max_context_tokens": "Max context (tokens)",
+    "serving.continuous_batching": "Continuous batching",
+    "serving.paged_attention": "Paged attention",
+    "serving.speculative_decoding": "Speculative decoding",
+    "serving.prefix_caching": "Prefix caching",
+    "evaluation.golden_set_size": "Golden set (examples)",
+    "evaluation.offline_metrics": "Offline metrics",
+    "evaluation.online_metrics": "Online metrics",
+    "evaluation.llm_as_judge": "LLM-as-judge",
+    "evaluation.red_team_set": "Red-team set",
+}
+_CHOICES: Final[Mapping[str, Mapping[str, str]]] = {
+    "technique.rungs": labels.RUNGS,
+    "model.kind": labels.MODEL_KINDS,
+    "retrieval.chunking": labels.CHUNKING,
+    "retrieval.index": labels.INDEXES,
+    "serving.engine": labels.ENGINES,
+    "serving.precision": labels.PRECISIONS,
+    "serving.kv_cache_precision": labels.PRECISIONS,
+    "evaluation.offline_metrics": labels.OFFLINE_METRICS,
+    "evaluation.online_metrics": labels.ONLINE_METRICS,
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Decision(_Frozen):
+    """One decision of a design: where it lives, what to call it, and its value as shown."""
+
+    path: str
+    section: str  # the phase's display name, "Design", or "Own component" and the like
+    label: str
+    value: str
+
+
+class DecisionDiff(_Frozen):
+    """A decision that differs between two designs; `MISSING` where one side lacks it."""
+
+    path: str
+    section: str
+    label: str
+    left: str
+    right: str
+
+
+class KeyNumber(_Frozen):
+    """One headline estimate of a design, with its value for arithmetic and as shown."""
+
+    key: str
+    label: str
+    value: float
+    shown: str
+
+
+class NumberDiff(_Frozen):
+    """A key number that differs between two designs, and the relative change when it has one."""
+
+    key: str
+    label: str
+    left: str
+    right: str
+    change: str  # "+25%", or "" when a side is missing or the left value is zero
+
+
+def label_of(path: str) -> str:
+    """Return the display name of a flattened field path, e.g. 'TTFT target (ms)'."""
+    if path in FIELD_LABELS:
+        return FIELD_LABELS[path]
+    parts = path.split(".")
+    if parts[:2] == ["evaluation", "mitigations"] and len(parts) == 3:
+        return f"Mitigation: {labels.label(labels.FAILURE_MODES, parts[2])}"
+    if parts[0] in _KEYED and len(parts) == 3:
+        return f"{parts[1]}: {parts[2].replace('_', ' ')}"
+    if parts[-1] == "notes":
+        return "Notes"
+    return parts[-1].replace("_", " ").capitalize()
+
+
+def section_of(path: str) -> str:
+    """Return the part of the design a path belongs to: a phase, 'Design', or an entry list."""
+    head = path.split(".")[0]
+    if head in PHASES:
+        return labels.PHASES[head]
+    return _KEYED.get(head, "Design")
+
+
+def decisions(design: Design) -> tuple[Decision, ...]:
+    """Return every decision of `design`, flattened, in the order the phases ask for them."""
+    return tuple(
+        Decision(path=path, section=section_of(path), label=label_of(path), value=value)
+        for path, value in _flatten(design.model_dump(mode="json"), "")
+    )
+
+
+def phase_decisions(design: Design, phase: Phase) -> tuple[Decision, ...]:
+    """Return one phase's decisions, without its free-text notes."""
+    prefix = f"{phase}."
+    return tuple(
+        d for d in decisions(design) if d.path.startswith(prefix) and d.path != f"{phase}.notes"
+    )
+
+
+def decisions_that_differ(left: Design, right: Design) -> tuple[DecisionDiff, ...]:
+    """Return the decisions whose shown values differ, left's order first, then right's extras."""
+    mine = {d.path: d.value for d in decisions(left)}
+    theirs = {d.path: d.value for d in decisions(right)}
+    return tuple(
+        DecisionDiff(path=path, section=section_of(path), label=label_of(path), left=a, right=b)
+        for path, a, b in _differing(mine, theirs)
+    )
+
+
+def _differing(mine: dict[str, str], theirs: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    """Yield (key, left, right) where the shown values differ, `MISSING` for an absent side."""
+    for key in list(mine) + [key for key in theirs if key not in mine]:
+        a, b = mine.get(key, MISSING), theirs.get(key, MISSING)
+        if a != b:
+            yield key, a, b
+
+
+def _flatten(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _SKIPPED:
+                yield from _flatten(item, f"{path}.{key}" if path else key)
+    elif path in _KEYED:
+        for entry in value:
+            rest = {key: item for key, item in entry.items() if key != "id"}
+            for field, item in rest.items():
+                yield f"{path}.{entry['id']}.{field}", _shown(path, item)
+    else:
+        yield path, _shown(path, value)
+
+
+def _shown(path: str, value: Any) -> str:
+    choices = _CHOICES.get(path)
+    if path.startswith("evaluation.mitigations."):
+        choices = labels.MITIGATIONS
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(_shown(path, item) for item in value) or "none"
+    if isinstance(value, str):
+        return (labels.label(dict(choices), value) if choices else value) or MISSING
+    return MISSING if value is None else str(value)
+
+
+def key_numbers(
+    *, cost: CostReport, serving: ServingReport | None, retrieval: RetrievalReport | None
+) -> tuple[KeyNumber, ...]:
+    """Return the headline numbers of a design from its reports (None: not in the design)."""
+    found = [
+        KeyNumber(key=key, label=label, value=value, shown=_usd(value))
+        for key, label, value in (
+            ("usd_per_month", "Cost per month", cost.usd_per_month),
+            ("usd_per_request", "Cost per request", cost.usd_per_request),
+            ("usd_per_user_month", "Cost per user per month", cost.usd_per_user_month),
+        )
+    ]
+    if serving is not None:
+        found += _serving_numbers(serving)
+    if retrieval is not None:
+        found += [
+            _from_estimate("chunks", retrieval.chunks),
+            _from_estimate("embedding_storage", retrieval.embedding_storage),
+            # The estimate's own name says which index; two designs may use different ones.
+            _from_estimate("index_memory", retrieval.index_memory, label="ANN index memory"),
+            _from_estimate(
+                "query_latency", retrieval.query_latency, label="ANN query latency (rough)"
+            ),
+        ]
+    return tuple(found)
+
+
+def _usd(value: float) -> str:
+    if value >= 100:
+        return f"${value:,.0f}"
+    return f"${value:,.2f}" if value >= 1 else f"${value:.3g}"
+
+
+_SERVING_NAMES: Final = {
+    "Time to first token": "ttft",
+    "Inter-token latency": "itl",
+    "Output throughput": "throughput",
+    "Replicas needed at peak": "replicas_needed",
+}
+
+
+def _serving_numbers(report: ServingReport) -> list[KeyNumber]:
+    fits = report.fit.fits
+    found = [
+        KeyNumber(key="fits", label="Fits on the GPUs", value=float(fits),
+                  shown="yes" if fits else "no"),
+        _from_estimate("max_concurrency", report.fit.max_concurrency),
+    ]  # fmt: skip
+    found += [
+        _from_estimate(_SERVING_NAMES[estimate.name], estimate)
+        for estimate in report.estimates
+        if estimate.name in _SERVING_NAMES
+    ]
+    # "1 replicas" reads wrong; a count of replicas is shown as a count.
+    return [
+        n.model_copy(update={"shown": f"{n.value:,.0f} replica{'' if n.value == 1 else 's'}"})
+        if n.key == "replicas_needed" and math.isfinite(n.value)
+        else n
+        for n in found
+    ]
+
+
+def _from_estimate(key: str, estimate: Estimate, *, label: str | None = None) -> KeyNumber:
+    return KeyNumber(
+        key=key, label=label or estimate.name, value=estimate.value, shown=estimate.shown()
+    )
+
+
+def numbers_that_differ(
+    left: tuple[KeyNumber, ...], right: tuple[KeyNumber, ...]
+) -> tuple[NumberDiff, ...]:
+    """Return the key numbers whose shown values differ, with the relative change left → right."""
+    mine, theirs = {n.key: n for n in left}, {n.key: n for n in right}
+    return tuple(
+        NumberDiff(
+            key=key,
+            label=(mine.get(key) or theirs[key]).label,
+            left=a,
+            right=b,
+            change=_change(mine.get(key), theirs.get(key)),
+        )
+        for key, a, b in _differing(
+            {k: n.shown for k, n in mine.items()}, {k: n.shown for k, n in theirs.items()}
+        )
+    )
+
+
+def _change(a: KeyNumber | None, b: KeyNumber | None) -> str:
+    if a is None or b is None or a.value == 0 or a.key == "fits":
+        return ""
+    return f"{(b.value - a.value) / abs(a.value):+.0%}"

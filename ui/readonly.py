@@ -1,0 +1,117 @@
+"""A design shown read-only: its header, decisions, diagram, key numbers and critique.
+
+Used by the shared view and the compare page. Nothing here reads or writes the design being
+edited in this session: every function takes the design it shows.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from diagrams import DiagramTooLargeError
+from playbook import Design, dump_design, parse_design
+from playbook.compare import KeyNumber, decisions, key_numbers, phase_decisions
+from playbook.design import PHASES, Phase, catalog_for
+from playbook.labels import PHASES as PHASE_NAMES
+from playbook.labels import escape_markdown
+from playbook.rubric import Review, review_design
+from ui import numbers, panels, resources
+
+_ALERTS = {"block": st.error, "warn": st.warning, "info": st.info}
+_SEVERITY_NAMES = {"block": "Blocking", "warn": "Warning", "info": "Note"}
+
+
+def byline(design: Design) -> str:
+    """Return 'scenario · author' of a design, escaped for Markdown, or '' when both are empty."""
+    return escape_markdown(" · ".join(part for part in (design.scenario, design.author) if part))
+
+
+def numbers_of(design: Design) -> tuple[KeyNumber, ...]:
+    """Return the design's headline numbers from the cached reports."""
+    cost, _ = resources.cost_numbers(design)
+    serving = resources.serving_numbers(design)
+    return key_numbers(
+        cost=cost,
+        serving=serving.report if serving else None,
+        retrieval=resources.retrieval_numbers(design) if design.uses_rag else None,
+    )
+
+
+def key_metrics(design: Design, *, per_row: int = 4) -> None:
+    """Draw the headline numbers as metrics, `per_row` to a row."""
+    found = numbers_of(design)
+    for start in range(0, len(found), per_row):
+        for column, number in zip(
+            st.columns(per_row), found[start : start + per_row], strict=False
+        ):
+            column.metric(number.label, number.shown)
+
+
+def diagram(design: Design) -> None:
+    """Draw the design's architecture diagram (its fullscreen button shows it larger)."""
+    try:
+        dot = resources.diagram_dot(dump_design(design))
+    except DiagramTooLargeError as exc:
+        st.warning(f"No diagram: {exc}.", icon=":material/warning:")
+        return
+    st.graphviz_chart(dot, width="stretch")
+
+
+def decision_table(design: Design, *, phase: Phase | None = None) -> None:
+    """Draw one phase's decisions (or all of them) as a two-column table of plain text."""
+    rows = phase_decisions(design, phase) if phase else decisions(design)
+    st.dataframe(
+        [{"Decision": row.label, "Value": row.value} for row in rows],
+        hide_index=True,
+        width="stretch",
+        height="content",
+    )
+
+
+def notes(design: Design, phase: Phase) -> None:
+    """Draw one phase's notes as plain text, or say there are none."""
+    text = getattr(design, phase).notes
+    st.markdown(f"**Notes:** {escape_markdown(text)}" if text else "*No notes.*")
+
+
+def phase_tabs(design: Design, *, phases: tuple[Phase, ...] = PHASES) -> None:
+    """Draw a tab per phase: its decisions and its notes."""
+    for phase, tab in zip(phases, st.tabs([PHASE_NAMES[p] for p in phases]), strict=True):
+        with tab:
+            decision_table(design, phase=phase)
+            notes(design, phase)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _review(design_json: str) -> Review:
+    design = parse_design(design_json)
+    return review_design(design, catalog_for(design))
+
+
+def critique_of(design: Design) -> Review:
+    """Return the rubric's review of the design (cached per design)."""
+    return _review(dump_design(design))
+
+
+def critique(design: Design) -> None:
+    """Draw the rubric's verdict and each finding with its fix, most severe first."""
+    review = critique_of(design)
+    st.markdown(f"**Verdict:** {escape_markdown(review.verdict)}")
+    if not review.findings:
+        st.success("The rubric has nothing to say about this design.")
+    for finding in review.findings:
+        _ALERTS[finding.severity](
+            f"**{_SEVERITY_NAMES[finding.severity]} · {PHASE_NAMES[finding.phase]}**: "
+            f"{escape_markdown(finding.message)}  \nFix: {escape_markdown(finding.fix)}"
+        )
+
+
+def all_numbers(design: Design) -> None:
+    """Draw every number the phase pages show for the design, each with its math."""
+    panels.cost_panel(design)
+    panels.serving_panel(design)
+    if design.uses_rag:
+        report = resources.retrieval_numbers(design)
+        found = [report.chunks, report.embedding_storage, report.embedding_cost]
+        found += [report.index_memory, report.query_latency]
+        numbers.grid([*found, *((report.rerank_latency,) if report.rerank_latency else ())])
