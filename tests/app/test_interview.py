@@ -1,0 +1,263 @@
+"""The mock-interview page under AppTest, on a fake clock: countdown, questions, follow-ups."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.ipc
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playbook import Design
+from playbook.clock import enter_phase
+from playbook.interview import InterviewSession, load_prompts
+from tests.app.conftest import FakeClock
+from ui import state
+
+PAGE = "pages/interview.py"
+
+
+@pytest.fixture
+def interview_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep saved interviews in the test's own directory, and leave any LLM endpoint out."""
+    path = tmp_path / "interviews"
+    monkeypatch.setenv("INTERVIEW_DATA_DIR", str(path))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    return path
+
+
+@pytest.fixture
+def started(app: AppTest, interview_dir: Path) -> AppTest:
+    """The interview page with an interview on the contracts prompt just started."""
+    app.switch_page(PAGE).run()
+    app.button(key="interview.start.contract-qa").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _session(at: AppTest) -> InterviewSession:
+    value = at.session_state[state.INTERVIEW]
+    assert isinstance(value, InterviewSession)
+    return value
+
+
+def _left(at: AppTest) -> str:
+    return str(at.metric[0].value)
+
+
+def _keys(at: AppTest) -> set[str]:
+    return {str(button.key) for button in at.button}
+
+
+def test_the_page_offers_every_prompt_of_the_bank(app: AppTest, interview_dir: Path) -> None:
+    app.switch_page(PAGE).run()
+
+    starts = [key for key in _keys(app) if key.startswith("interview.start.")]
+    assert len(starts) == len(load_prompts()) >= 10
+
+
+def test_choosing_a_prompt_starts_an_empty_design_and_the_clock(
+    app: AppTest, interview_dir: Path
+) -> None:
+    app.switch_page(PAGE).run()
+    app.session_state[state.DESIGN] = Design(title="Left over from before")
+
+    app.button(key="interview.start.contract-qa").click().run()
+
+    assert app.session_state[state.DESIGN] == Design()
+    assert app.session_state[state.CLOCK].running
+    assert app.session_state[state.CLOCK].phase == "constraints"
+    assert _left(app) == "5:00"
+    assert "Questions over the contract archive" in app.markdown[0].value
+
+
+def test_the_countdown_shows_the_time_left_in_the_current_phase(
+    started: AppTest, fake_clock: FakeClock
+) -> None:
+    fake_clock.advance(90)
+
+    started.run()
+
+    assert _left(started) == "3:30"
+    assert "interview.stay" not in _keys(started)
+
+
+def test_a_phase_over_its_box_warns_and_offers_move_on_or_stay(
+    started: AppTest, fake_clock: FakeClock
+) -> None:
+    fake_clock.advance(5 * 60 + 42)
+
+    started.run()
+
+    assert "Constraints is over its box by 0:42: move on, or stay?" in started.warning[0].value
+    assert {"interview.move_on", "interview.stay"} <= _keys(started)
+
+
+def test_staying_keeps_the_phase_and_quiets_the_warning(
+    started: AppTest, fake_clock: FakeClock
+) -> None:
+    fake_clock.advance(6 * 60)
+    started.run()
+
+    started.button(key="interview.stay").click().run()
+
+    assert "Staying on Constraints: over its box by 1:00." in started.info[0].value
+    assert "interview.stay" not in _keys(started)
+    assert [(c.phase, c.choice, c.over_s) for c in _session(started).choices] == [
+        ("constraints", "stay", 60)
+    ]
+    assert started.session_state[state.CLOCK].phase == "constraints"
+
+
+def test_moving_on_counts_towards_the_next_phase_and_records_the_time_used(
+    started: AppTest, fake_clock: FakeClock
+) -> None:
+    fake_clock.advance(5 * 60 + 30)
+    started.run()
+
+    started.button(key="interview.move_on").click().run()
+    fake_clock.advance(20)
+    started.run()
+
+    session = _session(started)
+    assert started.session_state[state.CLOCK].phase == "technique"
+    assert _left(started) == "4:40"
+    assert session.closed == ("constraints",)
+    assert session.used_s["constraints"] == 330
+    assert [(c.phase, c.choice) for c in session.choices] == [("constraints", "move_on")]
+
+
+def test_pausing_freezes_the_countdown_and_resuming_goes_on(
+    started: AppTest, fake_clock: FakeClock
+) -> None:
+    fake_clock.advance(60)
+    started.run()
+
+    started.button(key="interview.pause").click().run()
+    fake_clock.advance(600)
+    started.run()
+    paused = _left(started)
+    started.button(key="interview.resume").click().run()
+    fake_clock.advance(15)
+    started.run()
+
+    assert paused == "4:00"
+    assert _left(started) == "3:45"
+
+
+def test_asking_reveals_the_number_records_the_question_and_sets_phase_1(
+    started: AppTest, fake_clock: FakeClock
+) -> None:
+    fake_clock.advance(45)
+
+    started.button(key="interview.ask.latency").click().run()
+    revealed = [m.value for m in started.markdown if "two seconds to start" in m.value]
+    started.button(key="interview.apply.latency").click().run()
+
+    assert revealed
+    question = _session(started).questions[0]
+    assert (question.topic, question.phase, question.at_s, question.applied) == (
+        "latency", "constraints", 45, True,
+    )  # fmt: skip
+    constraints = started.session_state[state.DESIGN].constraints
+    assert (constraints.ttft_ms, constraints.itl_ms, constraints.total_response_s) == (2000, 50, 30)
+    assert "interview.ask.cost" in _keys(started)
+
+
+def _move_on(at: AppTest, times: int) -> None:
+    for _ in range(times):
+        at.button(key="interview.move_on").click().run()
+        assert not at.exception, at.exception
+
+
+def test_moving_on_from_the_model_phase_brings_a_follow_up_that_breaks_the_design(
+    started: AppTest,
+) -> None:
+    _move_on(started, 3)  # constraints, technique, model
+
+    followup = _session(started).followups[0]
+    assert (followup.kind, followup.after_phase) == ("on_prem", "model")
+    assert started.session_state[state.DESIGN].constraints.on_prem
+    assert any("The data must stay on-prem" in m.value for m in started.markdown)
+    assert "Open: 1 blocking finding(s) to resolve." in started.warning[0].value
+
+
+def test_adapting_the_design_on_the_phase_page_handles_the_follow_up(started: AppTest) -> None:
+    _move_on(started, 3)
+
+    started.switch_page("pages/model.py").run()
+    started.radio(key="model.kind").set_value("self_hosted").run()
+    started.switch_page(PAGE).run()
+
+    assert "Handled" in started.success[0].value
+
+
+def test_opening_a_later_phase_page_closes_the_phases_before_it(
+    started: AppTest, fake_clock: FakeClock
+) -> None:
+    # What app.py's timer.track does when the Serving page opens (AppTest's st.navigation always
+    # returns the default page, so the browser suite checks the real page switch).
+    clock = started.session_state[state.CLOCK]
+    started.session_state[state.CLOCK] = enter_phase(clock, "serving", now=fake_clock.now)
+
+    started.run()
+
+    session = _session(started)
+    assert session.closed == ("constraints", "technique", "model", "retrieval")
+    assert [f.kind for f in session.followups] == ["on_prem", "corpus_100m"]
+
+
+def test_a_hint_is_shown_once_per_phase_and_recorded(started: AppTest) -> None:
+    started.button(key="interview.hint").click().run()
+
+    taken = _session(started).hints
+    assert [(t.hint.phase, t.hint.source) for t in taken] == [("constraints", "questions")]
+    assert "Ask the interviewer for the accuracy bar" in started.info[0].value
+    assert "interview.hint" not in _keys(started)
+
+
+def test_finishing_shows_the_scorecard_saves_it_and_fills_the_progress_chart(
+    started: AppTest, fake_clock: FakeClock, interview_dir: Path
+) -> None:
+    started.button(key="interview.ask.accuracy").click().run()
+    fake_clock.advance(200)
+    started.run()
+
+    started.button(key="interview.finish").click().run()
+
+    assert not started.exception, started.exception
+    assert started.title[0].value == "Scorecard"
+    assert [path.stem for path in interview_dir.glob("*.json")] == [_session(started).id]
+    assert started.get("download_button")
+    assert any("Verdict:" in box.value for box in [*started.error, *started.warning])
+    started.switch_page("pages/progress.py").run()
+    assert not started.exception, started.exception
+    assert "Weakest phase" in started.warning[0].value
+    chart = started.get("vega_lite_chart")[0].proto
+    assert json.loads(chart.spec)["spec"]["encoding"]["y"]["scale"]["domain"] == [1, 4]
+    assert pyarrow.ipc.open_stream(chart.data.data).read_all().num_rows == 6  # 6 phases
+
+
+def test_abandoning_returns_to_the_prompt_bank(started: AppTest) -> None:
+    started.button(key="interview.abandon").click().run()
+
+    assert "interview.start.contract-qa" in _keys(started)
+    assert "interview.finish" not in _keys(started)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("pages/scorecard.py", "No interview finished yet"),
+        ("pages/progress.py", "No finished interviews yet"),
+    ],
+)
+def test_scorecard_and_progress_say_what_to_do_before_any_interview(
+    app: AppTest, interview_dir: Path, path: str, message: str
+) -> None:
+    app.switch_page(path).run()
+
+    assert not app.exception, app.exception
+    assert message in app.info[0].value

@@ -1,0 +1,60 @@
+"""Follow-ups from an LLM interviewer over real HTTP (a local fake server), and the fallback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playbook.interview import InterviewSession
+from tests.integration.fake_openai import FakeOpenAI, answer, error, serve
+from ui import state
+
+SAID = "Your launch went viral [click](javascript:alert(1)): ten times the traffic. Now what?"
+
+
+@pytest.fixture
+def llm_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeOpenAI]:
+    monkeypatch.setenv("INTERVIEW_DATA_DIR", str(tmp_path / "interviews"))
+    with serve(answer(json.dumps({"kind": "traffic_10x", "said": SAID}))) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-interviewer")
+        monkeypatch.delenv("OPENAI_MODEL", raising=False)
+        yield server
+
+
+def _through_the_model_phase(at: AppTest) -> InterviewSession:
+    at.switch_page("pages/interview.py").run()
+    at.button(key="interview.start.contract-qa").click().run()
+    for _ in range(3):
+        at.button(key="interview.move_on").click().run()
+        assert not at.exception, at.exception
+    session = at.session_state[state.INTERVIEW]
+    assert isinstance(session, InterviewSession)
+    return session
+
+
+def test_the_llm_picks_an_allowed_follow_up_and_its_words_are_shown_as_text(
+    app: AppTest, llm_server: FakeOpenAI
+) -> None:
+    session = _through_the_model_phase(app)
+
+    followup = session.followups[0]
+    assert (followup.kind, followup.source, followup.said) == ("traffic_10x", "llm", SAID)
+    asked = llm_server.requests[-1].body
+    allowed = asked["response_format"]["json_schema"]["schema"]["properties"]["kind"]["enum"]
+    assert allowed == ["on_prem", "traffic_10x"]  # a hosted design: no latency push
+    shown = [m.value for m in app.markdown if "launch went viral" in m.value]
+    assert shown
+    assert "](javascript:" not in shown[0]
+
+
+def test_the_rules_speak_when_the_llm_fails(app: AppTest, llm_server: FakeOpenAI) -> None:
+    llm_server.default = error(401, "bad key")
+
+    session = _through_the_model_phase(app)
+
+    assert [(f.kind, f.source) for f in session.followups] == [("on_prem", "rules")]

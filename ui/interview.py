@@ -1,0 +1,266 @@
+"""The mock interview in session state: start it, ask, take hints, move on or stay, finish it.
+
+The interview's clock is the sidebar timer's clock (`state.clock()`): choosing a prompt resets and
+starts it, and the phase it counts towards follows the phase page the candidate is on, as it
+always does. Follow-ups come when the candidate moves on from a phase, by the button here or by
+opening a later phase's page (`sync` notices on the next interview page run).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from playbook import Design, dump_design, parse_design
+from playbook.catalog import load_catalog
+from playbook.clock import (
+    PhaseTime,
+    enter_phase,
+    pause_clock,
+    report_clock,
+    reset_clock,
+    start_clock,
+)
+from playbook.design import PHASES, Phase
+from playbook.interview import (
+    FOLLOW_UP_PHASES,
+    Interviewer,
+    InterviewSession,
+    Pick,
+    Prompt,
+    SavedInterview,
+    Topic,
+    add_followup,
+    apply_answer,
+    ask,
+    asked_topics,
+    build_scorecard,
+    choose,
+    choose_followup,
+    close_phase,
+    finish_session,
+    get_prompt,
+    give_followup,
+    hint_for,
+    mark_applied,
+    open_phases_before,
+    record_time,
+    reveal,
+    review_with_numbers,
+    start_session,
+    take_hint,
+)
+from playbook.interview.followups import TITLES, FollowUpKind
+from playbook.interview.interviewer import followup_messages, parse_pick, response_schema
+from playbook.interview.store import InterviewStore
+from playbook.llm import Limits, LlmError, chat
+from playbook.rubric import Review
+from playbook.scenarios import load_scenario
+from ui import critic_config, state
+from ui.interview_store import default_store
+
+# Follow-ups from the LLM must not hold the page long: past this the rules speak instead.
+LLM_DEADLINE_S = 20.0
+
+
+def session() -> InterviewSession | None:
+    """Return the interview under way or just finished, or None before the first one."""
+    value = st.session_state.get(state.INTERVIEW)
+    return value if isinstance(value, InterviewSession) else None
+
+
+def active() -> InterviewSession | None:
+    """Return the interview under way, or None when there is none (or it has finished)."""
+    current = session()
+    return current if current is not None and not current.finished else None
+
+
+def _set(value: InterviewSession | None) -> None:
+    st.session_state[state.INTERVIEW] = value
+
+
+def prompt_of(current: InterviewSession) -> Prompt:
+    """Return the prompt the interview is on."""
+    return get_prompt(current.prompt_id)
+
+
+def phase() -> Phase:
+    """Return the phase the interview clock counts towards."""
+    return state.clock().phase
+
+
+def phase_time() -> PhaseTime:
+    """Return the current phase's time used against its box."""
+    report = report_clock(state.clock(), now=state.now())
+    return next(item for item in report.phases if item.phase == report.current)
+
+
+def elapsed() -> float:
+    """Return the interview time used so far (pauses excluded)."""
+    return report_clock(state.clock(), now=state.now()).total_used_s
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _review(design_json: str) -> Review:
+    return review_with_numbers(parse_design(design_json), load_catalog())[0]
+
+
+def review(design: Design) -> Review:
+    """Return the rubric's review of `design` (cached per design)."""
+    return _review(dump_design(design))
+
+
+def begin(prompt_id: str) -> None:
+    """Start an interview on `prompt_id`: an empty design, the clock reset and running."""
+    get_prompt(prompt_id)  # an unknown id raises before anything is replaced
+    state.set_design(Design())
+    state.set_clock(start_clock(reset_clock(), now=state.now()))
+    st.session_state.pop(state.EDIT_ERROR, None)
+    st.session_state.pop(state.INTERVIEW_SAVED, None)
+    _set(start_session(prompt_id, session_id=uuid.uuid4().hex, now=state.now()))
+
+
+def abandon() -> None:
+    """Drop the interview under way; the design stays as it is."""
+    _set(None)
+
+
+def ask_topic(topic: Topic) -> None:
+    """Ask the interviewer for one of the four Phase 1 numbers."""
+    if (current := active()) is not None:
+        _set(ask(current, topic, phase=phase(), at_s=elapsed()))
+
+
+def apply_topic(topic: Topic) -> None:
+    """Set the numbers the interviewer revealed for `topic` into Phase 1."""
+    if (current := active()) is None:
+        return
+    state.set_design(apply_answer(state.design(), reveal(prompt_of(current), topic)))
+    _set(mark_applied(current, topic))
+
+
+def take_phase_hint() -> None:
+    """Take the one hint of the current phase."""
+    if (current := active()) is None:
+        return
+    design = state.design()
+    hint = hint_for(phase(), design=design, review=review(design), asked=asked_topics(current))
+    _set(take_hint(current, hint, at_s=elapsed()))
+
+
+def pause() -> None:
+    """Pause the interview clock."""
+    state.set_clock(pause_clock(state.clock(), now=state.now()))
+
+
+def resume() -> None:
+    """Resume the interview clock."""
+    state.set_clock(start_clock(state.clock(), now=state.now()))
+
+
+def stay() -> None:
+    """Answer a phase running over with 'stay': keep working on it."""
+    if (current := active()) is None:
+        return
+    item = phase_time()
+    over = max(0.0, item.used_s - item.box_s)
+    _set(choose(current, item.phase, "stay", at_s=elapsed(), over_s=over))
+
+
+def move_on(*, interviewer: Interviewer | None = None) -> None:
+    """Close the current phase (a follow-up may come) and count time towards the next one."""
+    if (current := active()) is None:
+        return
+    item = phase_time()
+    if item.over:
+        over = item.used_s - item.box_s
+        current = choose(current, item.phase, "move_on", at_s=elapsed(), over_s=over)
+    _set(current)
+    _close((*open_phases_before(current, item.phase), item.phase), interviewer)
+    later = PHASES[PHASES.index(item.phase) + 1 :]
+    if later:
+        state.set_clock(enter_phase(state.clock(), later[0], now=state.now()))
+
+
+def sync(*, interviewer: Interviewer | None = None) -> None:
+    """Close the phases the candidate has left by opening a later phase's page."""
+    if (current := active()) is not None:
+        _close(open_phases_before(current, phase()), interviewer)
+
+
+def _close(phases: tuple[Phase, ...], interviewer: Interviewer | None) -> None:
+    current = active()
+    if current is None or not phases:
+        return
+    for closing in phases:
+        current = close_phase(current, closing)
+        if closing in FOLLOW_UP_PHASES:
+            current = _follow_up(current, closing, interviewer)
+    _set(record_time(current, report_clock(state.clock(), now=state.now())))
+
+
+def _follow_up(
+    current: InterviewSession, after: Phase, interviewer: Interviewer | None
+) -> InterviewSession:
+    used: tuple[FollowUpKind, ...] = tuple(f.kind for f in current.followups)
+    design = state.design()
+    pick: Pick | None = choose_followup(design, phase=after, used=used, interviewer=interviewer)
+    if pick is None:
+        return current
+    catalog = load_catalog()
+    changed, given = give_followup(design, pick, phase=after, at_s=elapsed(), catalog=catalog)
+    state.set_design(changed)
+    state.flash(f"The interviewer pushes back: {TITLES[given.kind]}. See the follow-up below.")
+    return add_followup(current, given)
+
+
+def finish(*, store: InterviewStore | None = None) -> SavedInterview | None:
+    """End the interview: stop the clock, score it, keep the result here and in the store.
+
+    Returns None when there is no interview under way. A store that cannot save raises OSError
+    after the result is kept in this browser session.
+    """
+    if (current := active()) is None:
+        return None
+    state.set_clock(pause_clock(state.clock(), now=state.now()))
+    report = report_clock(state.clock(), now=state.now())
+    done = finish_session(current, report=report, now=state.now())
+    prompt, design = prompt_of(done), state.design()
+    card = build_scorecard(
+        done,
+        prompt=prompt,
+        design=design,
+        review=review(design),
+        reference=load_scenario(prompt.reference),
+    )
+    saved = SavedInterview(session=done, design=design, scorecard=card)
+    _set(done)
+    st.session_state[state.INTERVIEW_SAVED] = saved
+    (store or default_store()).save(saved)
+    return saved
+
+
+def last_saved() -> SavedInterview | None:
+    """Return the interview finished in this browser session, if any."""
+    value = st.session_state.get(state.INTERVIEW_SAVED)
+    return value if isinstance(value, SavedInterview) else None
+
+
+def configured_interviewer() -> Interviewer | None:
+    """Return an LLM interviewer when an endpoint is configured, else None (the rules speak)."""
+    endpoint = critic_config.load().endpoint
+    if endpoint is None:
+        return None
+    limits = Limits(read_s=LLM_DEADLINE_S, total_s=LLM_DEADLINE_S, max_retries=1)
+
+    def pick(design: Design, after: Phase, allowed: tuple[FollowUpKind, ...]) -> Pick | None:
+        """Return the LLM's follow-up among `allowed`, or None when it fails or picks none."""
+        messages = followup_messages(design, phase=after, allowed=allowed)
+        try:
+            text = chat(endpoint, messages, schema=response_schema(allowed), limits=limits)
+        except LlmError:
+            return None  # the rules' follow-up is as good a question; the interview goes on
+        return parse_pick(text, allowed=allowed)
+
+    return pick
