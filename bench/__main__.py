@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import calibrate, planner_timing
+from bench import calibrate, db, diagram, planner_timing
 from playbook.catalog import load_catalog
 
 
@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     met = calibrate.run(catalog, store=args.write)
     print()
     planner_timing.run(catalog)
+    diagram.run()
+    db.run()
     if not met:
         print("calibration target missed (see above)")
     return 0 if met else 1

@@ -16,6 +16,7 @@ class PageSpec(NamedTuple):
     title: str
     icon: str
     phase: Phase | None = None
+    hidden: bool = False  # routed, but not in the menu: opened by its URL
 
 
 PHASE_PAGES: tuple[PageSpec, ...] = (
@@ -28,18 +29,40 @@ PHASE_PAGES: tuple[PageSpec, ...] = (
 )
 SECTIONS: dict[str, tuple[PageSpec, ...]] = {
     "Design": PHASE_PAGES,
-    "Result": (PageSpec("pages/diagram.py", "Diagram", ":material/account_tree:"),),
-    "Library": (PageSpec("pages/library.py", "Saved designs", ":material/folder_open:"),),
+    "Result": (
+        PageSpec("pages/diagram.py", "Diagram", ":material/account_tree:"),
+        PageSpec("pages/critique.py", "Critique", ":material/rate_review:"),
+    ),
+    "Library": (
+        PageSpec("pages/library.py", "Saved designs", ":material/folder_open:"),
+        PageSpec("pages/references.py", "Reference architectures", ":material/library_books:"),
+        PageSpec("pages/compare.py", "Compare", ":material/compare_arrows:"),
+        PageSpec("pages/shared.py", "Shared design", ":material/share:", hidden=True),
+    ),
+    "Interview": (
+        PageSpec("pages/interview.py", "Mock interview", ":material/record_voice_over:"),
+        PageSpec("pages/scorecard.py", "Scorecard", ":material/scoreboard:"),
+        PageSpec("pages/progress.py", "Progress", ":material/trending_up:"),
+    ),
 }
+SHARED_PAGE = "pages/shared.py"  # the default page when the URL carries ?share=TOKEN
 
 
-def navigation() -> Any:
-    """Build the router over every section, the first phase being the default page."""
+def navigation(*, shared: bool = False) -> Any:
+    """Build the router over every section; with `shared` the hidden shared view is the default."""
     pages = {
-        section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in specs]
+        section: [_page(spec, default=shared and spec.path == SHARED_PAGE) for spec in specs]
         for section, specs in SECTIONS.items()
     }
-    return st.navigation(pages)
+    # Expanded: past ten pages Streamlit folds the rest under "View more", hiding whole sections.
+    return st.navigation(pages, expanded=True)
+
+
+def _page(spec: PageSpec, *, default: bool) -> Any:
+    return st.Page(
+        spec.path, title=spec.title, icon=spec.icon, default=default,
+        visibility="hidden" if spec.hidden else "visible",
+    )  # fmt: skip
 
 
 def phase_of(page: object) -> Phase | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import NamedTuple
 
 import streamlit as st
@@ -10,7 +11,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from db import database_url, make_engine, upgrade
-from diagrams import design_dot
+from diagrams import (
+    DotNotFoundError,
+    ExportFormat,
+    design_dot,
+    design_report,
+    export,
+    findings_from_review,
+)
 from playbook import Design, parse_design
 from playbook.design import catalog_for
 from playbook.estimates.charts import (
@@ -25,6 +33,7 @@ from playbook.estimates.cost import CostReport, cost_report
 from playbook.estimates.retrieval import RetrievalReport, retrieval_report
 from playbook.estimates.serving import ServingReport, serving_report
 from playbook.planner import Plan, plan_for_design
+from playbook.rubric import Review, review_design
 
 
 @st.cache_resource(show_spinner="Opening the design library…")
@@ -48,9 +57,51 @@ def safe_database_name() -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _review(design_json: str) -> Review:
+    design = parse_design(design_json)
+    return review_design(design, catalog_for(design))
+
+
+def review(design: Design) -> Review:
+    """Return the rubric's review of the design (cached per design)."""
+    return _review(design.model_dump_json())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def diagram_dot(design_json: str) -> str:
-    """Return the DOT text for a design given as JSON (cached: reruns reuse it)."""
-    return design_dot(parse_design(design_json))
+    """Return the DOT text for a design given as JSON, flagged with the rubric's findings."""
+    design = parse_design(design_json)
+    flags = findings_from_review(_review(design_json).findings)
+    return design_dot(design, findings=tuple(flags))
+
+
+@st.cache_data(max_entries=16, show_spinner="Rendering with Graphviz…")
+def exported(design_json: str, fmt: ExportFormat) -> bytes:
+    """Return the diagram in `fmt` (SVG and PNG are laid out by Graphviz's `dot`)."""
+    design = parse_design(design_json)
+    flags = findings_from_review(_review(design_json).findings)
+    return export(design, fmt, findings=tuple(flags))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def report(design_json: str) -> str:
+    """Return the Markdown design report."""
+    design = parse_design(design_json)
+    flags = findings_from_review(_review(design_json).findings)
+    return design_report(design, catalog_for(design), findings=tuple(flags))
+
+
+def dot_missing() -> DotNotFoundError | None:
+    """Return the error to show when Graphviz's `dot` is not installed, else None."""
+    return (
+        None
+        if shutil.which("dot")
+        else DotNotFoundError(
+            "Graphviz's dot program is not installed, so SVG and PNG exports are off; install it "
+            "(Debian/Ubuntu: apt-get install graphviz, macOS: brew install graphviz). "
+            "Everything else works without it."
+        )
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -19,6 +19,19 @@ EDIT_ERROR = "edit_error"
 # Widget keys are "<phase>.<field>" (see ui.widgets); these few are outside any phase.
 TITLE_INPUT = "library.title"
 
+# The library (ui.library): the saved design and revision the edited one was opened from,
+# the page of the list, the design whose details are open, and one-shot messages.
+LIBRARY_OPENED = "library.opened"
+LIBRARY_PAGE = "library.page"
+LIBRARY_SELECTED = "library.selected"
+LIBRARY_PROBLEM = "library.problem"
+LIBRARY_NOTICE = "library.notice"
+LIBRARY_NEW_LINK = "library.new_link"
+
+# The mock interview (ui.interview): the session under way (or just finished) and its save.
+INTERVIEW = "interview.session"
+INTERVIEW_SAVED = "interview.saved"
+
 # The clock reads time through this hook so tests can drive it with a fake.
 clock_source: Callable[[], float] = time.time
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 
 from playbook.catalog import UnknownEntryError, load_catalog
-from playbook.cli import estimates
+from playbook.cli import critique, estimates, rubric, scenarios
 from playbook.cli.base import Command, Parser, UsageError
 
-MODULES = (estimates,)
+MODULES = (estimates, rubric, critique, scenarios)
 
 
 def _parser() -> Parser:

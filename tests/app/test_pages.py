@@ -10,8 +10,8 @@ from ui.navigation import SECTIONS
 ALL_PAGES = [spec.path for specs in SECTIONS.values() for spec in specs]
 
 
-def test_the_navigation_lists_six_phases_then_the_diagram_then_the_library() -> None:
-    assert list(SECTIONS) == ["Design", "Result", "Library"]
+def test_the_navigation_lists_six_phases_then_results_library_and_interview() -> None:
+    assert list(SECTIONS) == ["Design", "Result", "Library", "Interview"]
     assert [spec.phase for spec in SECTIONS["Design"]] == [
         "constraints", "technique", "model", "retrieval", "serving", "evaluation",
     ]  # fmt: skip
