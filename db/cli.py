@@ -12,7 +12,6 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,29 +23,9 @@ from db.records import DesignNotFoundError
 from db.search import MAX_PAGE, list_designs
 from db.transfer import export_design, import_design
 from playbook import DesignError
+from playbook.cli.base import Parser, UsageError, positive_int
 
 Command = Callable[[argparse.Namespace, Engine], int]
-
-
-class UsageError(ValueError):
-    """Something the user gave cannot be used; the message says what."""
-
-
-# Like playbook.cli.base's, which cannot be imported alone: its package loads the LLM client,
-# a second of start-up for every command an admin's script runs.
-class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, without the usage block."""
-
-    def error(self, message: str) -> NoReturn:
-        """Exit 2 with one line: the program, and what is wrong."""
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def positive_int(text: str) -> int:
-    """Parse a whole number of at least 1, for argparse."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
 
 
 def _upgrade(_args: argparse.Namespace, _engine: Engine) -> int:

@@ -7,20 +7,22 @@ choices. This package is an entry point: unlike the rest of `playbook` it may ca
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 from playbook.catalog import UnknownEntryError, load_catalog
-from playbook.cli import critique, estimates, rubric, scenarios
 from playbook.cli.base import Command, Parser, UsageError
 
-MODULES = (estimates, rubric, critique, scenarios)
+# Imported when the parser is built, not with the package, so that `playbook.cli.base` stays
+# cheap to import for other entry points (the critique module loads the LLM client).
+MODULES = ("estimates", "rubric", "critique", "scenarios")
 
 
 def _parser() -> Parser:
     parser = Parser(prog="python -m playbook", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for module in MODULES:
-        module.register(commands)
+    for name in MODULES:
+        importlib.import_module(f"playbook.cli.{name}").register(commands)
     return parser
 
 

@@ -9,7 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,18 +75,17 @@ def app_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'designs.db'}"
 
 
-@pytest.fixture(scope="session")
-def app_url(app_database_url: str) -> Iterator[str]:
-    """Serve the app with its own SQLite file; yield its base URL; stop it afterwards."""
+@contextmanager
+def served_app(env: Mapping[str, str]) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free port with `env`; yield its URL; stop it after."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": app_database_url}
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, seconds=60)
@@ -93,6 +93,13 @@ def app_url(app_database_url: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_url(app_database_url: str) -> Iterator[str]:
+    """Serve the app with its own SQLite file; yield its base URL; stop it afterwards."""
+    with served_app({**os.environ, "DATABASE_URL": app_database_url}) as url:
+        yield url
 
 
 @pytest.fixture

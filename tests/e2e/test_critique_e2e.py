@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -12,7 +10,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.e2e.conftest import ROOT, _free_port, _wait_healthy
+from tests.e2e.conftest import served_app
 from tests.integration.fake_openai import HOSTILE_ANSWER, FakeOpenAI, answer, serve
 
 pytestmark = pytest.mark.browser
@@ -37,7 +35,6 @@ class CriticApp(NamedTuple):
 @pytest.fixture(scope="module")
 def critic_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CriticApp]:
     """Serve the app with OPENAI_BASE_URL at a fake endpoint that answers with hostile text."""
-    port = _free_port()
     database = tmp_path_factory.mktemp("e2e-critic") / "designs.db"
     with serve(answer(HOSTILE_ANSWER, chunk_chars=40)) as server:
         env = {
@@ -46,20 +43,8 @@ def critic_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CriticApp]:
             "OPENAI_BASE_URL": server.url,
             "OPENAI_API_KEY": CANARY,
         }
-        command = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ]  # fmt: skip
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, process, seconds=60)
+        with served_app(env) as url:
             yield CriticApp(url, server)
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 def test_a_hostile_llm_answer_renders_inert_and_the_key_stays_out_of_the_page(

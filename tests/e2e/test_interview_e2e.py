@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -13,7 +11,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import ROOT, _free_port, _wait_healthy
+from tests.e2e.conftest import served_app
 
 pytestmark = pytest.mark.browser
 
@@ -28,26 +26,14 @@ class InterviewApp(NamedTuple):
 @pytest.fixture(scope="module")
 def interview_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InterviewApp]:
     """Serve the app with saved interviews in a temporary directory and no LLM endpoint."""
-    port, data = _free_port(), tmp_path_factory.mktemp("e2e-interview")
+    data = tmp_path_factory.mktemp("e2e-interview")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")},
         "DATABASE_URL": f"sqlite:///{data / 'designs.db'}",
         "INTERVIEW_DATA_DIR": str(data / "interviews"),
     }
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, seconds=60)
+    with served_app(env) as url:
         yield InterviewApp(url, data / "interviews")
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _open(page: Page, link: str, *, heading: str | None = None) -> None:
