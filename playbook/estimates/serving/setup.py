@@ -1,0 +1,176 @@
+"""A serving setup, its load and efficiency factors, and how many sequences fit in memory."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from importlib import resources
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from playbook.catalog import Gpu, OpenModel, Precision
+from playbook.estimates.base import GIB
+from playbook.estimates.memory import (
+    kv_bytes_per_sequence,
+)
+
+# vLLM defaults: gpu_memory_utilization=0.9 and max_num_seqs=256 (vLLM engine arguments,
+# https://docs.vllm.ai/en/latest/models/engine_args.html).
+DEFAULT_UTILIZATION = 0.9
+DEFAULT_MAX_NUM_SEQS = 256
+# Activations, CUDA graphs and NCCL buffers per GPU; vLLM measures this at start-up (typically
+# 1-4 GiB). An assumption, not fitted.
+OVERHEAD_GIB_PER_GPU = 2.0
+# A draft model (or EAGLE-style head) step costs about this share of a target step (assumption).
+DRAFT_COST = 0.05
+# With prefix caching on, the share of prompt tokens found in the cache (shared system prompt and
+# instructions; assumption used when a design only says "on").
+DEFAULT_PREFIX_HIT_RATE = 0.25
+DEFAULT_ACCEPTANCE_RATE = 0.7
+DEFAULT_DRAFT_TOKENS = 4
+EFFICIENCY_SOURCE = "playbook/data/efficiency.json (fitted on published measurements)"
+
+
+class Efficiency(BaseModel):
+    """Physical efficiency factors of the serving model, fitted on published measurements."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    compute: float = Field(gt=0, le=1)  # share of dense peak FLOPS the matrix multiplies reach
+    bandwidth: float = Field(gt=0, le=1)  # share of peak HBM bandwidth a decode step reaches
+    step_overhead_ms: float = Field(ge=0)  # fixed cost per forward pass: launches, sampling
+    request_overhead_ms: float = Field(ge=0)  # fixed cost per request: HTTP, tokenising
+    allreduce_us: float = Field(ge=0)  # one tensor-parallel all-reduce
+
+    def describe(self) -> str:
+        """Return the factors as one readable line."""
+        return (
+            f"efficiency fitted on published measurements: {self.compute:.0%} of peak FLOPS, "
+            f"{self.bandwidth:.0%} of peak bandwidth, {self.step_overhead_ms:.2g} ms per step, "
+            f"{self.request_overhead_ms:.3g} ms per request, {self.allreduce_us:.3g} µs per "
+            "all-reduce"
+        )
+
+
+@cache
+def load_efficiency() -> Efficiency:
+    """Return the fitted factors shipped in `playbook/data/efficiency.json` (read once)."""
+    text = resources.files("playbook").joinpath("data/efficiency.json").read_text("utf-8")
+    return Efficiency.model_validate(json.loads(text)["factors"])
+
+
+class Load(BaseModel):
+    """The traffic: requests per second (open loop), or requests in flight per replica."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    qps: float | None = Field(None, gt=0)  # arrivals per second over all replicas (Poisson)
+    concurrency: float | None = Field(None, gt=0)  # requests in flight per replica
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Load:
+        if self.qps is not None and self.concurrency is not None:
+            raise ValueError("give qps or concurrency, not both")
+        return self
+
+    def describe(self) -> str:
+        """Return the load in words."""
+        if self.qps is not None:
+            return f"{self.qps:g} requests/s (Poisson arrivals)"
+        if self.concurrency is not None:
+            return f"{self.concurrency:g} requests in flight per replica"
+        return "as many requests in flight as a replica holds"
+
+
+class ServingSetup(BaseModel):
+    """One self-hosted deployment: model, GPUs, number formats, request shape and engine options."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: OpenModel
+    gpu: Gpu
+    tensor_parallel: int = Field(1, ge=1, le=64)  # GPUs per replica
+    replicas: int = Field(1, ge=1)
+    precision: Precision  # weights
+    kv_precision: Precision
+    prompt_tokens: int = Field(ge=1)
+    output_tokens: int = Field(ge=1)
+    max_context: int | None = Field(None, ge=1)  # None: the model's own limit
+    gpu_memory_utilization: float = Field(DEFAULT_UTILIZATION, gt=0, le=1)
+    max_num_seqs: int = Field(DEFAULT_MAX_NUM_SEQS, ge=1)
+    speculative_decoding: bool = False
+    acceptance_rate: float = Field(DEFAULT_ACCEPTANCE_RATE, ge=0, lt=1)
+    draft_tokens: int = Field(DEFAULT_DRAFT_TOKENS, ge=1, le=16)
+    prefix_cache_hit_rate: float = Field(0.0, ge=0, lt=1)
+
+    @property
+    def context_tokens(self) -> int:
+        """Tokens one sequence holds at its end: prompt plus output, capped by the context."""
+        limit = min(self.max_context or self.model.max_context, self.model.max_context)
+        return min(self.prompt_tokens + self.output_tokens, limit)
+
+    @property
+    def gpus(self) -> int:
+        """GPUs over all replicas."""
+        return self.tensor_parallel * self.replicas
+
+    def describe(self) -> str:
+        """Return the setup in one line, e.g. 'Llama 3.1 8B on 1× H100 SXM, bf16 weights'."""
+        return (
+            f"{self.model.name} on {self.tensor_parallel}× {self.gpu.name} × {self.replicas} "
+            f"replica(s), {self.precision.id} weights, {self.kv_precision.id} KV cache"
+        )
+
+
+class OperatingPoint(NamedTuple):
+    """The steady state of one replica under a load (seconds, requests and tokens per second)."""
+
+    batch: float  # sequences decoding together (0: nothing fits)
+    request_rate: float  # requests finished per second by the replica
+    output_tokens_per_s: float  # the replica's output tokens per second, all requests together
+    ttft_s: float
+    itl_s: float
+    step_s: float  # decode time per token, before other requests' prefills interrupt it
+    prefill_s: float
+    prefill_busy: float  # share of GPU time spent on other requests' prefills
+    queue_wait_s: float  # waiting for earlier prefills
+    slot_wait_s: float  # waiting for a free sequence slot
+    overloaded: bool  # arrivals exceed what the replica can finish: the queue grows
+
+
+# --- memory: what fits ------------------------------------------------------------------------
+
+
+def _compute_tflops(gpu: Gpu, precision: Precision) -> float:
+    """Dense TFLOPS of the tensor math `precision` runs on (bf16 when the GPU lacks it)."""
+    return gpu.dense_tflops.get(precision.compute, gpu.dense_tflops["bf16"])
+
+
+def _kv_replication(setup: ServingSetup) -> float:
+    """How many copies of each KV entry tensor parallelism keeps over a replica's GPUs."""
+    if setup.model.attention == "mla":  # the latent is not split by head: every GPU holds it
+        return float(setup.tensor_parallel)
+    return max(1.0, setup.tensor_parallel / setup.model.kv_heads)  # fewer KV heads than GPUs
+
+
+def kv_space_bytes(setup: ServingSetup) -> float:
+    """Return the bytes left for the KV cache on one replica (negative: the weights do not fit)."""
+    tp = setup.tensor_parallel
+    budget = setup.gpu_memory_utilization * setup.gpu.memory_gb * 1e9 * tp
+    weights = setup.model.total_params * setup.precision.bytes_per_value
+    return budget - weights - OVERHEAD_GIB_PER_GPU * GIB * tp
+
+
+def sequence_bytes(setup: ServingSetup, tokens: int | None = None) -> float:
+    """Return the KV bytes one sequence of `tokens` (default: its whole context) takes."""
+    count = setup.context_tokens if tokens is None else tokens
+    per_copy = kv_bytes_per_sequence(setup.model, setup.kv_precision, max(count, 1))
+    return per_copy * _kv_replication(setup)
+
+
+def sequences_that_fit(setup: ServingSetup) -> int:
+    """Return how many sequences of the setup's context fit in one replica's KV space."""
+    space = kv_space_bytes(setup)
+    return max(0, math.floor(space / sequence_bytes(setup))) if space > 0 else 0
