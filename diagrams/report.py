@@ -99,6 +99,7 @@ def _constraints(design: Design) -> str:
         ("Cost per user per month", f"${c.cost_per_user_month_usd:g}"),
         ("Peak QPS", f"{c.peak_qps:g}"),
         ("Concurrent users", f"{c.concurrent_users:,}"),
+        ("Monthly active users", f"{c.monthly_active_users:,}"),
         ("Corpus", f"{c.corpus_documents:,} documents of {c.avg_document_tokens:,} tokens"),
         ("Request", f"{c.avg_prompt_tokens:,} prompt + {c.avg_output_tokens:,} output tokens"),
         ("Knowledge gap", _on(c.knowledge_gap)),

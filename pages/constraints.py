@@ -65,6 +65,12 @@ with right, st.container(border=True):
         format_func=compact_number,
     )  # fmt: skip
     widgets.stepped_slider(
+        "constraints", "monthly_active_users", "Monthly active users",
+        options=[100, 1_000, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000, 10_000_000],
+        format_func=compact_number,
+        help="The users a month's bill is shared by: the per-user cost ceiling divides by these.",
+    )  # fmt: skip
+    widgets.stepped_slider(
         "constraints", "corpus_documents", "Corpus size (documents)",
         options=[0, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000],
         format_func=compact_number,

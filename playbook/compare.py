@@ -41,6 +41,7 @@ FIELD_LABELS: Final[Mapping[str, str]] = {
     "constraints.cost_per_user_month_usd": "Cost ceiling per user per month ($)",
     "constraints.peak_qps": "Peak QPS",
     "constraints.concurrent_users": "Concurrent users",
+    "constraints.monthly_active_users": "Monthly active users",
     "constraints.corpus_documents": "Corpus documents",
     "constraints.avg_document_tokens": "Tokens per document",
     "constraints.avg_prompt_tokens": "Prompt tokens",

@@ -74,6 +74,8 @@ class Constraints(_Part):
     cost_per_user_month_usd: float = Field(5.0, ge=0.0, le=10_000.0)
     peak_qps: float = Field(10.0, ge=0.01, le=100_000.0)
     concurrent_users: int = Field(200, ge=1, le=10_000_000)
+    # The users a month's bill is shared by: the per-user cost ceiling divides by these.
+    monthly_active_users: int = Field(20_000, ge=1, le=1_000_000_000)
     corpus_documents: int = Field(100_000, ge=0, le=10_000_000_000)
     avg_document_tokens: int = Field(1_000, ge=1, le=10_000_000)
     avg_prompt_tokens: int = Field(1_500, ge=1, le=2_000_000)

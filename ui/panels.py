@@ -21,7 +21,8 @@ def cost_panel(design: Design) -> None:
     numbers.grid(list(report.estimates), per_row=1)
     st.caption(
         f"Cost per month by model class (the ceiling is ${c.cost_per_user_month_usd:g} × "
-        f"{c.concurrent_users:,} users = ${c.cost_per_user_month_usd * c.concurrent_users:,.0f})"
+        f"{c.monthly_active_users:,} monthly active users = "
+        f"${c.cost_per_user_month_usd * c.monthly_active_users:,.0f})"
     )
     st.bar_chart(
         {

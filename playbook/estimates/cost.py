@@ -242,7 +242,7 @@ def cost_report(
     c = design.constraints
     total, found = _monthly(design, catalog, efficiency)
     requests = monthly_requests(c).value
-    per_request, per_user = total / requests, total / c.concurrent_users
+    per_request, per_user = total / requests, total / c.monthly_active_users
     saving = routing_saving(design, catalog, efficiency=efficiency)
     monthly = Estimate(
         name="Cost per month",
@@ -251,11 +251,9 @@ def cost_report(
         formula="hosted: requests × $/request; self-hosted: GPUs all month; routing: small-model "
         "GPUs + large share × requests × large $/request",
         worked=f"${total:,.0f} per month; ÷ {requests:,.0f} requests = ${per_request:.5f} per "
-        f"request; ÷ {c.concurrent_users:,} users = ${per_user:,.2f} per user",
-        assumptions=(
-            "Phase 1's concurrent users stand in for the active users per month",
-            *monthly_requests(c).assumptions,
-        ),
+        f"request; ÷ {c.monthly_active_users:,} monthly active users = ${per_user:,.2f} "
+        "per user",
+        assumptions=(*monthly_requests(c).assumptions,),
     )
     estimates = (*found, *((saving,) if saving else ()), monthly)
     within_request = per_request <= c.cost_per_request_usd

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook import Design, dump_design
+from playbook import Design, dump_design, update_design
 from tests.integration.fake_openai import FakeOpenAI, Reply, answer, error, malformed, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +43,9 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 @pytest.fixture
 def design_file(tmp_path: Path) -> Path:
+    # On-prem with a hosted model: a design the rubric blocks, whatever the other defaults.
     path = tmp_path / "design.json"
-    path.write_text(dump_design(Design()), "utf-8")
+    path.write_text(dump_design(update_design(Design(), "constraints", on_prem=True)), "utf-8")
     return path
 
 

@@ -91,7 +91,7 @@ def test_a_hosted_design_pays_per_request_and_is_judged_against_both_ceilings() 
         hosted, prompt_tokens=c.avg_prompt_tokens, output_tokens=c.avg_output_tokens
     ).value
     assert report.usd_per_request == pytest.approx(expected)
-    assert report.usd_per_user_month == pytest.approx(report.usd_per_month / c.concurrent_users)
+    assert report.usd_per_user_month == pytest.approx(report.usd_per_month / c.monthly_active_users)
     assert not report.within_request_ceiling
     assert len(report.verdicts) == 2
 
