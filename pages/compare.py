@@ -26,35 +26,33 @@ with right_column, st.container(border=True):
 if left is None or right is None:
     st.stop()
 
+
+def _table(rows: list[dict[str, object]], *, empty: str) -> None:
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch", height="content")
+    else:
+        st.info(empty, icon=":material/drag_handle:")
+
+
 st.subheader("Decisions that differ")
 changed = decisions_that_differ(left.design, right.design)
-if changed:
-    st.dataframe(
-        [
-            {"Part": row.section, "Decision": row.label, "Left": row.left, "Right": row.right}
-            for row in changed
-        ],
-        hide_index=True,
-        width="stretch",
-        height="content",
-    )
-else:
-    st.info("No decision differs.", icon=":material/drag_handle:")
+_table(
+    [
+        {"Part": row.section, "Decision": row.label, "Left": row.left, "Right": row.right}
+        for row in changed
+    ],
+    empty="No decision differs.",
+)
 
 st.subheader("Numbers that differ")
 moved = numbers_that_differ(readonly.numbers_of(left.design), readonly.numbers_of(right.design))
-if moved:
-    st.dataframe(
-        [
-            {"Number": row.label, "Left": row.left, "Right": row.right, "Change": row.change}
-            for row in moved
-        ],
-        hide_index=True,
-        width="stretch",
-        height="content",
-    )
-else:
-    st.info("No key number differs.", icon=":material/drag_handle:")
+_table(
+    [
+        {"Number": row.label, "Left": row.left, "Right": row.right, "Change": row.change}
+        for row in moved
+    ],
+    empty="No key number differs.",
+)
 
 st.subheader("Diagrams")
 for column, side in zip(st.columns(2, gap="medium"), (left, right), strict=True):

@@ -41,6 +41,9 @@ def _remove(kind: CustomKind, entry_id: str) -> None:
 
 
 def _existing(kind: CustomKind) -> None:
+    """Draw the design's own entries of `kind` with Remove, and the last refusal, if any."""
+    if problem := st.session_state.get(PROBLEM):
+        st.error(problem)
     for entry in getattr(state.design(), kind):
         name, button = st.columns([4, 1], vertical_alignment="center")
         name.markdown(f"`{entry.id}` · {escape_markdown(entry.name)}")
@@ -53,8 +56,6 @@ def model_form() -> None:
     """Draw the expander that adds an open model from its published config."""
     with st.expander("Add your own open model", icon=":material/add:"):
         _existing("custom_models")
-        if problem := st.session_state.get(PROBLEM):
-            st.error(problem)
         with st.form("custom_model", border=False):
             ident, name = st.columns(2)
             model_id = ident.text_input("Id (lowercase, digits, dots, dashes)", "my-model-7b")
@@ -82,8 +83,6 @@ def gpu_form() -> None:
     """Draw the expander that adds a GPU from its datasheet numbers."""
     with st.expander("Add your own GPU", icon=":material/add:"):
         _existing("custom_gpus")
-        if problem := st.session_state.get(PROBLEM):
-            st.error(problem)
         with st.form("custom_gpu", border=False):
             ident, name = st.columns(2)
             gpu_id = ident.text_input("Id (lowercase, digits, dots, dashes)", "my-gpu")
