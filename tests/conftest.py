@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-REQUIRABLE = ("dot", "browser", "postgres")
+REQUIRABLE = ("dot", "browser", "postgres", "nginx")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -16,7 +16,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         choices=REQUIRABLE,
         help="fail, rather than skip, the tests that need this tool when it is missing "
-        "(repeatable; CI passes all three)",
+        "(repeatable; CI passes all four)",
     )
 
 

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -19,54 +14,13 @@ from sqlalchemy.engine import make_url
 
 from db import make_engine, upgrade
 from tests.conftest import need
-
-INSTALL_HINT = "install PostgreSQL (Debian: apt-get install postgresql) or set TEST_POSTGRES_URL"
-
-
-def _pg_binary(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
-    return candidates[0] if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _as_postgres_user(argv: list[str]) -> list[str]:
-    # initdb refuses to run as root, so root hands the cluster to the postgres account.
-    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
-
-
-def _cluster_dir() -> Path:
-    # Under the system temp dir (not pytest's root-only tmp_path) so the postgres user can reach it.
-    base = Path(tempfile.mkdtemp(prefix="whiteboard-pg-", dir=tempfile.gettempdir()))
-    if os.geteuid() == 0:
-        shutil.chown(base, user="postgres", group="postgres")
-    return base
-
-
-def _start_cluster(initdb: str, pg_ctl: str, base: Path) -> int:
-    data, port = base / "data", _free_port()
-    subprocess.run(
-        _as_postgres_user(
-            [initdb, "-D", str(data), "--auth=trust", "-U", "postgres", "-E", "UTF8"]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    options = (
-        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-    )
-    # -l sends the server's output to a file: otherwise it would hold our pipe open forever.
-    start = [pg_ctl, "-D", str(data), "-l", str(base / "server.log"), "-w", "-o", options, "start"]
-    subprocess.run(_as_postgres_user(start), check=True, capture_output=True)
-    return port
+from tests.postgres import (
+    INSTALL_HINT,
+    cluster_dir,
+    pg_binary,
+    start_cluster,
+    stop_cluster,
+)
 
 
 @pytest.fixture(scope="session")
@@ -75,19 +29,17 @@ def postgres_server_url(pytestconfig: pytest.Config) -> Iterator[str]:
     if configured := os.environ.get("TEST_POSTGRES_URL"):
         yield configured
         return
-    initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
+    initdb, pg_ctl = pg_binary("initdb"), pg_binary("pg_ctl")
     if initdb is None or pg_ctl is None:
         need(pytestconfig, "postgres", INSTALL_HINT)
     assert initdb is not None
     assert pg_ctl is not None
-    base = _cluster_dir()
+    base = cluster_dir()
     try:
-        port = _start_cluster(initdb, pg_ctl, base)
+        port = start_cluster(initdb, pg_ctl, base)
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
-        stop = [pg_ctl, "-D", str(base / "data"), "-m", "immediate", "stop"]
-        subprocess.run(_as_postgres_user(stop), check=False, capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
+        stop_cluster(pg_ctl, base)
 
 
 @contextmanager
