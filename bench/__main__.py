@@ -1,11 +1,11 @@
-"""`python -m bench [--write]`: the calibration report and the planner timing."""
+"""`python -m bench [--write] [--load-seconds S]`: calibration, timings, database, load test."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bench import calibrate, db, diagram, planner_timing
+from bench import calibrate, db, diagram, load, planner_timing
 from playbook.catalog import load_catalog
 
 
@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write", action="store_true", help="store the refitted factors in efficiency.json"
     )
+    parser.add_argument(
+        "--load-seconds", type=float, default=20.0,
+        help="seconds each step of the load test runs (0 skips the load test)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     catalog = load_catalog()
     met = calibrate.run(catalog, store=args.write)
@@ -22,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     planner_timing.run(catalog)
     diagram.run()
     db.run()
+    if args.load_seconds > 0:
+        print()
+        load.run(args.load_seconds)
     if not met:
         print("calibration target missed (see above)")
     return 0 if met else 1
