@@ -2,14 +2,21 @@
 
 import streamlit as st
 
-from ui import interview_view, navigation, timer
+from ui import auth, interview_view, navigation, timer
 
 st.set_page_config(
     page_title="GenAI Design Whiteboard",
     page_icon=":material/draw:",
     layout="wide",
 )
-page = navigation.navigation(shared="share" in st.query_params)
+shared = "share" in st.query_params
+# A share link needs no account; everything else waits for sign-in when a team configured it.
+if not shared and auth.needs_sign_in():
+    auth.sign_in_router().run()
+    st.stop()
+page = navigation.navigation(shared=shared)
+if not shared:
+    auth.sidebar()
 timer.track(navigation.phase_of(page))
 timer.sidebar()
 interview_view.sidebar()

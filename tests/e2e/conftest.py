@@ -76,14 +76,14 @@ def app_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @contextmanager
-def served_app(env: Mapping[str, str]) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free port with `env`; yield its URL; stop it after."""
+def served_app(env: Mapping[str, str], *options: str) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free port with `env` and more `--options`; yield its URL."""
     port = _free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", *options,
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
