@@ -4,6 +4,7 @@ import streamlit as st
 
 from playbook.design import inapplicable_failure_modes
 from playbook.labels import FAILURE_MODES, MITIGATIONS, OFFLINE_METRICS, ONLINE_METRICS
+from playbook.rubric.mitigations import choices_for
 from ui import frame, state, widgets
 from ui.layout import columns
 
@@ -46,7 +47,8 @@ with st.container(border=True):
             widgets.select(
                 "evaluation", "mitigations",
                 f"{name} (not applicable: {reason})" if reason else name,
-                options=list(MITIGATIONS), format_func=MITIGATIONS.__getitem__, item=mode,
+                options=list(choices_for(mode, design.evaluation.mitigations[mode])),
+                format_func=MITIGATIONS.__getitem__, item=mode,
                 disabled=reason is not None,
             )  # fmt: skip
 

@@ -52,11 +52,11 @@ from playbook.interview import (
     take_hint,
 )
 from playbook.interview.followups import TITLES, FollowUpKind
+from playbook.interview.grading import blank_design, reference_at_load
 from playbook.interview.interviewer import followup_messages, parse_pick, response_schema
 from playbook.interview.store import InterviewStore
 from playbook.llm import Limits, LlmError, chat
 from playbook.rubric import Review
-from playbook.scenarios import load_scenario
 from ui import critic_config, state
 from ui.interview_store import default_store
 
@@ -112,9 +112,10 @@ def review(design: Design) -> Review:
 
 
 def begin(prompt_id: str) -> None:
-    """Start an interview on `prompt_id`: an empty design, the clock reset and running."""
-    get_prompt(prompt_id)  # an unknown id raises before anything is replaced
-    state.set_design(Design())
+    """Start an interview on `prompt_id`: a blank design, the clock reset and running.
+
+    An unknown id raises before anything is replaced."""
+    state.set_design(blank_design(get_prompt(prompt_id)))
     state.set_clock(start_clock(reset_clock(), now=state.now()))
     st.session_state.pop(state.EDIT_ERROR, None)
     st.session_state.pop(state.INTERVIEW_SAVED, None)
@@ -232,7 +233,7 @@ def finish(*, store: InterviewStore | None = None) -> SavedInterview | None:
         prompt=prompt,
         design=design,
         review=review(design),
-        reference=load_scenario(prompt.reference),
+        reference=reference_at_load(prompt, design, load_catalog()),
     )
     saved = SavedInterview(session=done, design=design, scorecard=card)
     _set(done)

@@ -14,7 +14,7 @@ from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from playbook.design import Constraints
+from playbook.design import Constraints, ModelKind, Rung
 
 Topic = Literal["accuracy", "latency", "cost", "scale"]
 TOPICS: tuple[Topic, ...] = get_args(Topic)
@@ -27,8 +27,8 @@ TOPIC_FIELDS: Final[dict[Topic, tuple[str, ...]]] = {
     "latency": ("ttft_ms", "itl_ms", "total_response_s"),
     "cost": ("cost_per_request_usd", "cost_per_user_month_usd"),
     "scale": (
-        "peak_qps", "concurrent_users", "corpus_documents", "avg_document_tokens",
-        "avg_prompt_tokens", "avg_output_tokens",
+        "peak_qps", "concurrent_users", "monthly_active_users", "corpus_documents",
+        "avg_document_tokens", "avg_prompt_tokens", "avg_output_tokens",
     ),
 }  # fmt: skip
 TOPIC_LABELS: Final[dict[Topic, str]] = {
@@ -57,6 +57,40 @@ class Answer(_Frozen):
     values: dict[str, int | float]
 
 
+class Expects(_Frozen):
+    """What the product ask implies, the yardstick the interview grades a design against.
+
+    `rungs` lists groups of the technique ladder a strong answer uses, any one rung of each
+    group (e.g. `[["rag"], ["few_shot", "lora"]]`: retrieval, and examples or a LoRA for the
+    voice); `overkill` the rungs that would be over-engineering for this ask. A `None` in
+    `reranker` or `red_team` means the ask leaves it to the candidate. `why` gives the reason
+    shown with each graded item, in the interviewer's words.
+    """
+
+    knowledge_gap: bool
+    style_gap: bool
+    on_prem: bool
+    rungs: tuple[tuple[Rung, ...], ...]
+    overkill: tuple[Rung, ...] = ()
+    model_kinds: tuple[ModelKind, ...] = ("hosted", "self_hosted", "routing")
+    reranker: bool | None = None
+    untrusted_documents: bool = False
+    red_team: bool | None = None
+    why: dict[str, Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        default_factory=dict
+    )
+
+    @property
+    def needs_rag(self) -> bool:
+        """Whether every strong answer retrieves (RAG is a group of its own)."""
+        return ("rag",) in self.rungs
+
+    @property
+    def self_hosts(self) -> bool:
+        """Whether the ask rules out a hosted model."""
+        return "hosted" not in self.model_kinds
+
+
 class Prompt(_Frozen):
     """One interview prompt: the ask, the hidden answers, a difficulty and a reference design."""
 
@@ -66,6 +100,10 @@ class Prompt(_Frozen):
     reference: Annotated[str, Field(min_length=1, max_length=60)]  # a scenario name
     ask: Annotated[str, Field(min_length=1, max_length=1_000)]
     answers: dict[Topic, Answer]
+    expects: Expects
+    # Decisions of the reference scenario this ask changes, by dotted path
+    # ("model.kind": "self_hosted", "evaluation.mitigations.kv_cache_oom": "admission_control").
+    reference_changes: dict[str, str | int | float | bool | list[str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _answers_fit_their_topics(self) -> Prompt:

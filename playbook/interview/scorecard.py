@@ -8,7 +8,6 @@ follow-ups, keeping to time and needing few hints.
 
 from __future__ import annotations
 
-from statistics import fmean
 from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +16,7 @@ from playbook.clock import INTERVIEW_MIN, PHASE_BOX_MIN
 from playbook.compare import DecisionDiff, decisions_that_differ
 from playbook.design import PHASES, Design, Phase
 from playbook.interview.followups import FollowUp, FollowUpStatus, followup_status
+from playbook.interview.grading import after_followups, grade, overall_score
 from playbook.interview.prompts import TOPICS, Difficulty, Prompt, Topic
 from playbook.interview.session import HintTaken, InterviewSession, Question, asked_topics
 from playbook.rubric import Finding, Review
@@ -185,15 +185,23 @@ def _verdict(shortfalls: dict[Verdict, list[str]]) -> tuple[Verdict, tuple[str, 
 def build_scorecard(
     session: InterviewSession, *, prompt: Prompt, design: Design, review: Review, reference: Design
 ) -> Scorecard:
-    """Return the scorecard of a finished `session` whose final design has `review`."""
+    """Return the scorecard of a finished `session` whose final design has `review`.
+
+    The rubric's `review` is graded against what the prompt's ask implies first: the phase
+    scores are an interviewer's, not the design's own. `reference` should be the prompt's
+    reference at the candidate's load (`grading.reference_at_load`), so like meets like.
+    """
     if session.finished_at is None:
         raise ValueError("the interview has not finished; finish it before scoring")
+    visited = frozenset(phase for phase, used in session.used_s.items() if used > 0)
+    ask_now = after_followups(prompt, session.followups)
+    review = grade(design, ask_now, review, visited=visited, asked=asked_topics(session))
     results = tuple(
         FollowUpResult(followup=f, status=followup_status(f, design, review))
         for f in session.followups
     )
     phases = tuple(_entry(phase, session, review, results) for phase in PHASES)
-    mean = round(fmean(entry.score for entry in phases), 2)
+    mean = overall_score(review, design, ask_now)
     missed = tuple(topic for topic in TOPICS if topic not in asked_topics(session))
     verdict, reasons = _verdict(_shortfalls(review, mean, missed, results))
     return Scorecard(

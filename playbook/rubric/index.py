@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Final
 
@@ -13,6 +14,10 @@ from playbook.rubric.base import Hit, ReviewContext, numbers, rule
 
 # FAISS "Guidelines to choose an index": exact (flat) search suits corpora below ~1M vectors.
 FLAT_INDEX_MAX_CHUNKS: Final = 1_000_000
+# An in-memory index lives in one node's RAM unless it is sharded: a large memory-optimised
+# cloud node has 512 GiB (AWS EC2 r7i.16xlarge, 64 vCPU / 512 GiB; AWS instance-type page,
+# as of 2026-12).
+INDEX_NODE_RAM_GIB: Final = 512.0
 
 
 @rule(
@@ -66,6 +71,34 @@ def ivf_pq_at_very_high_bar(design: Design, ctx: ReviewContext) -> Iterator[Hit]
     )
 
 
+@rule(
+    "retrieval.index_outgrows_ram",
+    phase="retrieval",
+    severity="block",
+    title="The vector index outgrows one node's RAM",
+)
+def index_outgrows_ram(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
+    """The in-memory index needs more than INDEX_NODE_RAM_GIB: it must be sharded or compressed."""
+    report = ctx.retrieval_report
+    if report is None:
+        return
+    needed_gib = report.index_memory.value  # retrieval estimates give index memory in GiB
+    if needed_gib <= INDEX_NODE_RAM_GIB:
+        return
+    nodes = math.ceil(needed_gib / INDEX_NODE_RAM_GIB)
+    pq = report.index_memory_by_index["ivf_pq"]
+    yield Hit(
+        component="vector_index",
+        constraint="corpus_documents × avg_document_tokens",
+        message=f"the {INDEXES[design.retrieval.index]} index over {report.chunks.shown()} needs "
+        f"{report.index_memory.shown()} of RAM, more than one {INDEX_NODE_RAM_GIB:g} GiB "
+        f"memory-optimised node holds: it takes {nodes} nodes, sharded",
+        numbers=(report.chunks, report.index_memory, pq),
+        fix=f"shard the index over {nodes} nodes, or compress it (IVF-PQ: {pq.shown()}) and "
+        "rescore the candidates with the full vectors",
+    )
+
+
 def _retrieval_path(design: Design, ctx: ReviewContext) -> Estimate | None:
     report = ctx.retrieval_report
     if report is None:
@@ -105,4 +138,4 @@ def search_over_ttft(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     )
 
 
-RULES = (flat_index_large_corpus, ivf_pq_at_very_high_bar, search_over_ttft)
+RULES = (flat_index_large_corpus, ivf_pq_at_very_high_bar, index_outgrows_ram, search_over_ttft)

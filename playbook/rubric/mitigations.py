@@ -23,6 +23,18 @@ ADDRESSES: Final[dict[FailureMode, tuple[Mitigation, ...]]] = {
     "model_drift": ("judge_monitoring_and_pinned_versions",),
     "pii_leak": ("pii_redaction", "input_output_guardrails"),
 }
+
+
+def choices_for(mode: FailureMode, current: Mitigation) -> tuple[Mitigation, ...]:
+    """Return the mitigations to offer for `mode`: none, or one that addresses it.
+
+    A design saved with a mismatched mitigation keeps it on offer (last), so it still loads and
+    the rubric can say why it does not fit.
+    """
+    offered: tuple[Mitigation, ...] = ("none", *ADDRESSES[mode])
+    return offered if current in offered else (*offered, current)
+
+
 # The Phase 1 ask each failure mode threatens.
 THREATENS: Final[dict[FailureMode, str | None]] = {
     "hallucination": "accuracy_bar_pct",

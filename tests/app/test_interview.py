@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from playbook import Design
 from playbook.clock import enter_phase
-from playbook.interview import InterviewSession, load_prompts
+from playbook.interview import InterviewSession, get_prompt, load_prompts
+from playbook.interview.grading import blank_design
 from tests.app.conftest import FakeClock
 from ui import state
 
@@ -58,7 +59,7 @@ def test_the_page_offers_every_prompt_of_the_bank(app: AppTest, interview_dir: P
     assert len(starts) == len(load_prompts()) >= 10
 
 
-def test_choosing_a_prompt_starts_an_empty_design_and_the_clock(
+def test_choosing_a_prompt_starts_a_blank_design_and_the_clock(
     app: AppTest, interview_dir: Path
 ) -> None:
     app.switch_page(PAGE).run()
@@ -66,7 +67,11 @@ def test_choosing_a_prompt_starts_an_empty_design_and_the_clock(
 
     app.button(key="interview.start.contract-qa").click().run()
 
-    assert app.session_state[state.DESIGN] == Design()
+    blank = app.session_state[state.DESIGN]
+    assert blank == blank_design(get_prompt("contract-qa"))
+    # Nothing chosen beyond the ask: no gap, prompting only, no metrics, no red team.
+    assert (blank.constraints.knowledge_gap, blank.technique.rungs) == (False, ("prompt",))
+    assert blank.evaluation.offline_metrics == ()
     assert app.session_state[state.CLOCK].running
     assert app.session_state[state.CLOCK].phase == "constraints"
     assert _left(app) == "5:00"
@@ -206,7 +211,8 @@ def test_opening_a_later_phase_page_closes_the_phases_before_it(
 
     session = _session(started)
     assert session.closed == ("constraints", "technique", "model", "retrieval")
-    assert [f.kind for f in session.followups] == ["on_prem", "corpus_100m"]
+    # The blank design retrieves nothing yet, so the corpus follow-up does not apply.
+    assert [f.kind for f in session.followups] == ["on_prem", "traffic_10x"]
 
 
 def test_a_hint_is_shown_once_per_phase_and_recorded(started: AppTest) -> None:

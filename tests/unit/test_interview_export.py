@@ -61,7 +61,8 @@ def test_the_markdown_has_the_verdict_the_phase_table_and_every_section() -> Non
 
     assert text.startswith("# Mock interview scorecard: One search box over the company")
     assert f"**Verdict: {card.verdict}**" in text
-    assert "| Constraints | 4/4 | 25:00 / 5:00 (over) | 1 | no | - |" in text
+    # Three of the four numbers were never asked for: graded against the prompt, a warning.
+    assert "| Constraints | 2/4 | 25:00 / 5:00 (over) | 1 | no | - |" in text
     for heading in ("## Findings by phase", "## Clarifying questions", "## Follow-ups",
                     "## Hints taken", "## Your design against the reference"):  # fmt: skip
         assert heading in text

@@ -66,6 +66,9 @@ def _prompt_data(**answers: dict[str, float]) -> dict[str, object]:
     return {
         "id": "made-up", "title": "Made up", "difficulty": "easy", "reference": "document-qa",
         "ask": "Build it.", "answers": says,
+        "expects": {
+            "knowledge_gap": True, "style_gap": False, "on_prem": False, "rungs": [["rag"]],
+        },
     }  # fmt: skip
 
 

@@ -28,11 +28,12 @@ from playbook.interview import (
     take_hint,
 )
 from playbook.interview.followups import SAYS
-from playbook.scenarios import load_scenario
+from playbook.interview.grading import after_followups, grade, reference_for
 
 CATALOG = load_catalog()
 PROMPT = get_prompt("contract-qa")
-REFERENCE = load_scenario(PROMPT.reference)
+# The prompt's reference at the prompt's own numbers: what a strong candidate ends with.
+REFERENCE = reference_for(PROMPT, CATALOG)
 # Seconds spent in each phase, in order: constraints runs over its 5-minute box.
 SPENT: dict[Phase, float] = {
     "constraints": 360, "technique": 200, "model": 300, "retrieval": 500, "serving": 400,
@@ -76,7 +77,11 @@ def test_a_hand_built_session_gives_the_expected_entry_for_every_phase() -> None
 
     card = _card(session, final)
 
-    review = review_with_numbers(final, CATALOG)[0]
+    # The rubric's review, graded against the ask as the follow-up left it (on-prem now).
+    review = grade(
+        final, after_followups(PROMPT, (on_prem,)), review_with_numbers(final, CATALOG)[0],
+        visited=frozenset(PHASES), asked=("accuracy", "scale"),
+    )  # fmt: skip
     rows = {
         e.phase: (e.used_s, e.box_s, e.over, e.questions, e.hint, e.followups, e.followups_handled)
         for e in card.phases
@@ -97,22 +102,27 @@ def test_a_hand_built_session_gives_the_expected_entry_for_every_phase() -> None
     assert card.total_used_s == sum(SPENT.values())
     assert card.topics_missed == ("latency", "cost")
     assert card.followups[0].status.handled
+    # Latency and cost were never asked for: Phase 1 does not hold the ask's numbers.
+    assert card.entry("constraints").score == 2
+    assert "prompt.numbers_missing" in {f.rule_id for f in card.entry("constraints").findings}
 
 
 @pytest.mark.parametrize(
-    ("topics", "verdict", "reasons"),
+    ("topics", "mean", "verdict", "reasons"),
     [
-        (TOPICS, "Strong", ()),
-        (("accuracy", "latency", "cost"), "Pass", ("did not ask for the scale",)),
-        (("accuracy",), "Borderline", ("asked for 1 of the 4 numbers",)),
+        (TOPICS, 4.0, "Strong", ()),
+        # A number never asked for costs Phase 1 a level: (2 + 4 + 4 + 4 + 4) / 5 phases in play
+        # (hosted: serving is not).
+        (("accuracy", "latency", "cost"), 3.6, "Pass", ("did not ask for the scale",)),
+        (("accuracy",), 3.6, "Borderline", ("asked for 1 of the 4 numbers",)),
     ],
 )
 def test_the_verdict_on_the_reference_design_depends_on_the_questions_asked(
-    topics: tuple[Topic, ...], verdict: str, reasons: tuple[str, ...]
+    topics: tuple[Topic, ...], mean: float, verdict: str, reasons: tuple[str, ...]
 ) -> None:
     card = _card(_asked(*topics), REFERENCE)
 
-    assert card.mean_score == 4
+    assert card.mean_score == mean
     assert (card.verdict, card.reasons) == (verdict, reasons)
 
 

@@ -10,8 +10,10 @@ import pytest
 
 from playbook import Design, Phase, add_custom_entry, update_design
 from playbook.catalog import load_catalog
+from playbook.design import FailureMode
 from playbook.rubric import RULES, Finding, review_design
 from playbook.rubric.base import Rule
+from playbook.rubric.mitigations import ADDRESSES, choices_for
 
 MITIGATED: dict[str, str] = {
     "hallucination": "citations_and_faithfulness_check",
@@ -151,6 +153,12 @@ TRIGGERS: list[tuple[str, str, Change]] = [
         "retrieval.ivf_pq_at_very_high_bar",
         "hosted",
         _then(_set("retrieval", index="ivf_pq"), _set("constraints", accuracy_bar_pct=96.0)),
+    ),
+    # 100 M documents of 1,000 tokens in 512-token chunks: an HNSW index of ~1.2k GiB.
+    (
+        "retrieval.index_outgrows_ram",
+        "hosted",
+        _set("constraints", corpus_documents=100_000_000),
     ),
     ("retrieval.search_over_ttft", "hosted", _set("constraints", ttft_ms=300)),
     ("serving.does_not_fit", "self_hosted", _set("model", open_model="llama-3.1-70b")),
@@ -391,3 +399,19 @@ def test_a_design_that_does_not_fit_lists_the_fixes() -> None:
 
     assert "GPUs per replica" in finding.fix
     assert _fired(design, "serving.ttft_over_budget") == []
+
+
+@pytest.mark.parametrize("mode", list(ADDRESSES))
+def test_the_mitigations_offered_for_a_failure_mode_are_the_ones_that_address_it(
+    mode: FailureMode,
+) -> None:
+    offered = choices_for(mode, "none")
+
+    assert offered == ("none", *ADDRESSES[mode])
+    assert "citations_and_faithfulness_check" not in choices_for("kv_cache_oom", "none")
+
+
+def test_a_saved_mismatched_mitigation_stays_on_offer_so_the_design_loads() -> None:
+    offered = choices_for("pii_leak", "admission_control")
+
+    assert offered[-1] == "admission_control"
