@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import auth, interview_view, navigation, timer
+from ui import auth, navigation, timer
 
 st.set_page_config(
     page_title="GenAI Design Whiteboard",
@@ -17,7 +17,5 @@ if not shared and auth.needs_sign_in():
 page = navigation.navigation(shared=shared)
 if not shared:
     auth.sidebar()
-timer.track(navigation.phase_of(page))
-timer.sidebar()
-interview_view.sidebar()
+timer.frame(navigation.phase_of(page))
 page.run()

@@ -95,6 +95,17 @@ def enter_phase(clock: InterviewClock, phase: Phase, *, now: float) -> Interview
     return banked.model_copy(update={"phase": phase, "running_since": running_since})
 
 
+def advance_to(clock: InterviewClock, phase: Phase, *, now: float) -> InterviewClock:
+    """Count from `now` on towards `phase` only if it comes after the current phase.
+
+    In an interview the clock follows the candidate forward; reopening an earlier phase's page
+    (to fix something a follow-up broke) is work of the current phase, not a reopened box.
+    """
+    if PHASES.index(phase) <= PHASES.index(clock.phase):
+        return clock
+    return enter_phase(clock, phase, now=now)
+
+
 def report_clock(clock: InterviewClock, *, now: float) -> ClockReport:
     """Return time used per phase and in total, each against its box."""
     used = _bank(clock, now=now).banked_s

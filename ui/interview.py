@@ -237,6 +237,8 @@ def finish(*, store: InterviewStore | None = None) -> SavedInterview | None:
     )
     saved = SavedInterview(session=done, design=design, scorecard=card)
     _set(done)
+    # The scorecard keeps the times; a fresh practice clock means nothing resumes this interview.
+    state.set_clock(reset_clock())
     st.session_state[state.INTERVIEW_SAVED] = saved
     (store or default_store()).save(saved)
     return saved

@@ -7,6 +7,7 @@ import streamlit as st
 from playbook.clock import (
     ClockReport,
     PhaseTime,
+    advance_to,
     enter_phase,
     format_duration,
     pause_clock,
@@ -16,7 +17,7 @@ from playbook.clock import (
 )
 from playbook.design import Phase
 from playbook.labels import PHASES
-from ui import state
+from ui import interview, interview_view, state
 
 
 def _start() -> None:
@@ -31,10 +32,25 @@ def _reset() -> None:
     state.set_clock(reset_clock())
 
 
-def track(phase: Phase | None) -> None:
-    """Count time from now on towards `phase` when the user is on that phase's page."""
-    if phase is not None:
-        state.set_clock(enter_phase(state.clock(), phase, now=state.now()))
+def track(phase: Phase | None, *, forward_only: bool = False) -> None:
+    """Count time from now on towards `phase` when the user is on that phase's page.
+
+    With `forward_only` (an interview) an earlier phase's page leaves the clock where it is.
+    """
+    if phase is None:
+        return
+    move = advance_to if forward_only else enter_phase
+    state.set_clock(move(state.clock(), phase, now=state.now()))
+
+
+def frame(phase: Phase | None) -> None:
+    """Track the page's phase and draw one clock: the interview's during one, else the timer's."""
+    interviewing = interview.active() is not None
+    track(phase, forward_only=interviewing)
+    if interviewing:
+        interview_view.sidebar()
+    else:
+        sidebar()
 
 
 def sidebar() -> None:

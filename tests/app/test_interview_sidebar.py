@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playbook.clock import report_clock
 from tests.app.conftest import FakeClock
+from ui import state
 
 PHASE = "harness.phase"
 
@@ -18,13 +20,17 @@ PHASE = "harness.phase"
 def _harness() -> None:
     import streamlit as st
 
-    from ui import interview, interview_view, timer
+    from ui import interview, timer
 
-    timer.track(st.session_state.get("harness.phase", "constraints"))
     if st.session_state.get("harness.start"):
         st.session_state["harness.start"] = False
         interview.begin("contract-qa")
-    interview_view.sidebar()
+    if st.session_state.get("harness.finish"):
+        st.session_state["harness.finish"] = False
+        from ui.interview_store import MemoryInterviewStore
+
+        interview.finish(store=MemoryInterviewStore())
+    timer.frame(st.session_state.get("harness.phase", "constraints"))
 
 
 @pytest.fixture
@@ -61,10 +67,52 @@ def test_the_sidebar_follows_the_phase_page_and_flags_an_overrun(
     assert _line(sidebar_app) == ":red[**Interview · Technique**: over its box by 0:09]"
 
 
-def test_without_an_interview_the_sidebar_shows_no_countdown(fake_clock: FakeClock) -> None:
+def _texts(at: AppTest) -> list[str]:
+    return [str(m.value) for m in at.sidebar.markdown]
+
+
+def test_without_an_interview_the_sidebar_shows_the_practice_timer_only(
+    fake_clock: FakeClock,
+) -> None:
     at = AppTest.from_function(_harness, default_timeout=10)
 
     at.run()
 
     assert not at.exception, at.exception
-    assert not at.sidebar.markdown
+    assert "**Mock-interview timer** · 45 min" in _texts(at)
+    assert not any("Interview ·" in text for text in _texts(at))
+
+
+def test_during_an_interview_its_clock_is_the_only_one(sidebar_app: AppTest) -> None:
+    texts = _texts(sidebar_app)
+
+    assert texts == ["**Interview · Constraints**: 5:00 left"]
+    assert not sidebar_app.sidebar.button  # no practice-timer Start/Pause/Reset beside it
+
+
+def test_reopening_an_earlier_phase_page_does_not_reopen_its_clock(
+    sidebar_app: AppTest, fake_clock: FakeClock
+) -> None:
+    sidebar_app.session_state[PHASE] = "model"
+    sidebar_app.run()
+    fake_clock.advance(60)
+
+    sidebar_app.session_state[PHASE] = "constraints"  # back to fix what a follow-up broke
+    sidebar_app.run()
+    fake_clock.advance(30)
+    sidebar_app.run()
+
+    report = report_clock(sidebar_app.session_state[state.CLOCK], now=fake_clock.now)
+    used = {item.phase: item.used_s for item in report.phases}
+    assert report.current == "model"
+    assert used["model"] == 90  # the minute and the half minute are both the model phase's
+    assert used["constraints"] == 0
+    assert _line(sidebar_app) == "**Interview · Model**: 3:30 left"
+
+
+def test_a_finished_interview_leaves_a_fresh_practice_timer(sidebar_app: AppTest) -> None:
+    sidebar_app.session_state["harness.finish"] = True
+    sidebar_app.run()
+
+    assert not sidebar_app.exception, sidebar_app.exception
+    assert [b.label for b in sidebar_app.sidebar.button] == ["Start", "Reset"]

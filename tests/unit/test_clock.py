@@ -8,6 +8,7 @@ from playbook.clock import (
     INTERVIEW_MIN,
     PHASE_BOX_MIN,
     InterviewClock,
+    advance_to,
     enter_phase,
     format_duration,
     pause_clock,
@@ -92,3 +93,16 @@ def test_reset_returns_to_a_stopped_clock_at_zero() -> None:
 )
 def test_durations_read_as_minutes_and_seconds(seconds: float, shown: str) -> None:
     assert format_duration(seconds) == shown
+
+
+def test_advancing_moves_the_clock_only_to_a_later_phase() -> None:
+    clock = start_clock(InterviewClock(), now=0)
+    at_model = advance_to(clock, "model", now=100)
+
+    back = advance_to(at_model, "technique", now=160)
+    forward = advance_to(at_model, "serving", now=160)
+
+    assert back == at_model  # the 60 s after 100 still count towards the model phase
+    assert report_clock(back, now=160).phases[2].used_s == 60
+    assert forward.phase == "serving"
+    assert report_clock(forward, now=160).phases[2].used_s == 60
