@@ -126,6 +126,11 @@ def estimate_tokens(text: str) -> int:
     return -(-len(text) // CHARS_PER_TOKEN)
 
 
+def tally_for(messages: Sequence[Message]) -> Tally:
+    """Return a tally that starts with the prompt's estimated tokens (known before the call)."""
+    return Tally(prompt_tokens=sum(estimate_tokens(message.content) for message in messages))
+
+
 def endpoint_from(
     settings: Mapping[str, str | None], *, model: str | None = None
 ) -> Endpoint | None:
@@ -253,7 +258,7 @@ class _Run:
         self.out: queue.Queue[object] = queue.Queue()
         self.stopped = threading.Event()
         self.answered = False  # the server has begun its answer (headers received)
-        self.tally.prompt_tokens = sum(estimate_tokens(m.content) for m in messages)
+        self.tally.prompt_tokens = tally_for(messages).prompt_tokens
         self._lock = threading.Lock()
         self._closable: list[Any] = []
 
