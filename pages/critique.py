@@ -17,6 +17,7 @@ from ui import critic_config, identity, navigation, numbers, state
 ANSWER = "critique_answer"  # plain key: the last LLM answer, which survives page changes
 MODEL = "critique_model"  # plain key: the model name typed, re-seeded into the widget
 MODEL_INPUT = "critique.model"
+ASKED = "critique_asked"  # plain key: the button was clicked; the next run makes the call
 SEVERITY_FILTER = "critique.severity"
 SEVERITY_BADGES = {
     "block": ":red-badge[:material/block: Blocks]",
@@ -115,8 +116,36 @@ def _budget(config: critic_config.CriticConfig, left: Standing, *, signed_in: bo
         st.warning(critic.plain(left.reason), icon=":material/hourglass_top:")
 
 
+def _request_critique() -> None:
+    st.session_state[ASKED] = True  # read at the top of the next run, before anything is drawn
+
+
+def _run_critic(
+    config: critic_config.CriticConfig, user: str, design_key: str, review: Review
+) -> None:
+    """Make one call if the budget allows it (recorded whatever happens) and keep the answer."""
+    assert config.endpoint is not None
+    design = state.design()
+    numbers_ = critic.key_numbers(design, catalog_for(design))
+    messages = critic.build_messages(design, review=review, numbers=numbers_)
+    tally = llm.tally_for(messages)
+    _, call_id = critic_config.begin_call(user, config, tally)
+    if call_id is None:
+        return  # over budget (perhaps spent on another tab or replica): no call; the panel says
+    text = None
+    try:
+        text = _ask(config, messages, tally)
+    finally:
+        critic_config.end_call(call_id, tally, answered=text is not None)
+    if text is not None:
+        st.session_state[ANSWER] = critic_config.StoredAnswer(
+            design_key, config.endpoint.model, critic.preview(text), critic.parse_answer(text)
+        )
+
+
 def _llm_section(design_key: str, review: Review) -> None:
     st.subheader("LLM critic")
+    asked = bool(st.session_state.pop(ASKED, False))
     config = critic_config.load(model=st.session_state.get(MODEL))
     if config.problem:
         st.error(critic.plain(config.problem), icon=":material/error:")
@@ -124,6 +153,7 @@ def _llm_section(design_key: str, review: Review) -> None:
             # A model name from outside the list: refused, and the default asked instead.
             st.session_state.pop(MODEL, None)
             config = critic_config.load()
+            asked = False
     if config.endpoint is None and not config.problem:
         st.info(
             "No endpoint configured. Set `OPENAI_API_KEY` (OpenAI) or `OPENAI_BASE_URL` (a vLLM, "
@@ -132,42 +162,28 @@ def _llm_section(design_key: str, review: Review) -> None:
         )
     elif config.endpoint is not None:
         st.caption(f"Endpoint: {critic.plain(config.where)} · the API key is never shown")
-    user, signed_in = identity.user_id(), identity.user_id() != identity.LOCAL
-    slot = st.empty()
+    user = identity.user_id()
+    # Drawn in this order, filled in another: the call runs first, so that the budget shown and
+    # the button's state already count it.
+    budget_box, controls, answer_box = st.container(), st.container(), st.container()
+    if asked and config.endpoint is not None:
+        with answer_box:
+            _run_critic(config, user, design_key, review)
     left = critic_config.standing(user, config) if config.endpoint is not None else None
     if left is not None:
-        with slot.container():
-            _budget(config, left, signed_in=signed_in)
+        with budget_box:
+            _budget(config, left, signed_in=user != identity.LOCAL)
     models = list(config.budget.models)
     st.session_state[MODEL_INPUT] = config.model if config.model in models else models[0]
-    st.selectbox("Model", models, key=MODEL_INPUT, on_change=_keep_model)
-    asked = st.button(
-        "Ask the LLM critic", key="critique.ask", icon=":material/rate_review:",
-        disabled=config.endpoint is None or left is None or not left.allowed, type="primary",
-    )  # fmt: skip
-    if asked and config.endpoint is not None:
-        design = state.design()
-        numbers_ = critic.key_numbers(design, catalog_for(design))
-        messages = critic.build_messages(design, review=review, numbers=numbers_)
-        tally = llm.tally_for(messages)
-        decided, call_id = critic_config.begin_call(user, config, tally)
-        if call_id is None:  # the budget ran out since the page was drawn: no call
-            with slot.container():
-                _budget(config, decided, signed_in=signed_in)
-        else:
-            text = None
-            try:
-                text = _ask(config, messages, tally)
-            finally:
-                critic_config.end_call(call_id, tally, answered=text is not None)
-            with slot.container():
-                _budget(config, critic_config.standing(user, config), signed_in=signed_in)
-            if text is not None:
-                st.session_state[ANSWER] = critic_config.StoredAnswer(
-                    design_key, config.endpoint.model, critic.preview(text),
-                    critic.parse_answer(text),
-                )  # fmt: skip
-    _show_stored(design_key)
+    with controls:
+        st.selectbox("Model", models, key=MODEL_INPUT, on_change=_keep_model)
+        st.button(
+            "Ask the LLM critic", key="critique.ask", icon=":material/rate_review:",
+            on_click=_request_critique, type="primary",
+            disabled=config.endpoint is None or left is None or not left.allowed,
+        )  # fmt: skip
+    with answer_box:
+        _show_stored(design_key)
 
 
 def _stored(design_key: str) -> critic_config.StoredAnswer | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,9 @@ from tests.integration.fake_openai import (
     FakeOpenAI,
     Reply,
     answer,
+    cut,
     error,
+    keep_alive,
     malformed,
     serve,
 )
@@ -226,7 +229,9 @@ def test_over_budget_the_page_names_the_limit_and_when_it_frees_and_makes_no_cal
     _ask(app)  # the second and last call of the hour
 
     (warning,) = [w.value for w in app.warning if "LLM budget" in w.value]
-    app.button(key="critique.ask").click().run()  # a click on a disabled button, forced
+    assert app.button(key="critique.ask").disabled  # already in the run that made the call
+    app.session_state["critique_asked"] = True  # a click forced past the disabled button
+    app.run()
 
     assert len(llm_server.requests) == 2
     assert _plain(warning).startswith(
@@ -283,6 +288,36 @@ def test_an_endpoint_failure_shows_one_line_and_the_rubric_stays(
     assert reason in failure
     assert CANARY not in failure
     assert len(_phase_headings(app)) == 6
+
+
+def test_keep_alives_for_ever_end_at_the_time_limit_shown_and_the_call_is_counted(
+    app: AppTest, llm_server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLM_TOTAL_S", "2")
+    llm_server.default = keep_alive(0.2)  # `: ping` every 0.2 s: no read ever times out
+    _critique(app)
+    assert _metrics(app)["Time limit per call"] == "2 s"
+    started = time.monotonic()
+
+    _ask(app)
+
+    elapsed = time.monotonic() - started
+    (failure,) = [_plain(e.value) for e in app.error if "LLM critic failed" in e.value]
+    assert "did not finish its answer within 2 s" in failure
+    assert elapsed < 2 + 3
+    assert _metrics(app)["Calls left this hour"] == "19 of 20"  # a failed call still counts
+    assert len(_phase_headings(app)) == 6
+
+
+def test_a_stream_cut_midway_says_so_on_the_page(app: AppTest, llm_server: FakeOpenAI) -> None:
+    llm_server.default = cut(CRITIQUE, after=7)
+    _critique(app)
+
+    _ask(app)
+
+    (failure,) = [_plain(e.value) for e in app.error if "LLM critic failed" in e.value]
+    assert "stopped after 7 tokens: connection closed" in failure
+    assert "could not connect" not in failure
 
 
 def test_a_hostile_answer_is_rendered_inert(app: AppTest, llm_server: FakeOpenAI) -> None:
