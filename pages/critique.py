@@ -12,7 +12,7 @@ from playbook.design import catalog_for
 from playbook.labels import PHASES
 from playbook.llm_budget import Standing
 from playbook.rubric import SEVERITIES, Finding, PhaseScore, Review, review_design
-from ui import critic_config, identity, navigation, numbers, state
+from ui import critic_budget, critic_config, identity, navigation, numbers, state
 
 ANSWER = "critique_answer"  # plain key: the last LLM answer, which survives page changes
 MODEL = "critique_model"  # plain key: the model name typed, re-seeded into the widget
@@ -129,14 +129,14 @@ def _run_critic(
     numbers_ = critic.key_numbers(design, catalog_for(design))
     messages = critic.build_messages(design, review=review, numbers=numbers_)
     tally = llm.tally_for(messages)
-    _, call_id = critic_config.begin_call(user, config, tally)
+    _, call_id = critic_budget.begin_call(user, config, tally)
     if call_id is None:
         return  # over budget (perhaps spent on another tab or replica): no call; the panel says
     text = None
     try:
         text = _ask(config, messages, tally)
     finally:
-        critic_config.end_call(call_id, tally, answered=text is not None)
+        critic_budget.end_call(call_id, tally, answered=text is not None)
     if text is not None:
         st.session_state[ANSWER] = critic_config.StoredAnswer(
             design_key, config.endpoint.model, critic.preview(text), critic.parse_answer(text)
@@ -169,7 +169,7 @@ def _llm_section(design_key: str, review: Review) -> None:
     if asked and config.endpoint is not None:
         with answer_box:
             _run_critic(config, user, design_key, review)
-    left = critic_config.standing(user, config) if config.endpoint is not None else None
+    left = critic_budget.standing(user, config) if config.endpoint is not None else None
     if left is not None:
         with budget_box:
             _budget(config, left, signed_in=user != identity.LOCAL)

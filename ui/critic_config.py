@@ -7,9 +7,8 @@ list), `LLM_CALLS_PER_HOUR`, `LLM_TOKENS_PER_DAY` per user, `LLM_TOTAL_S` per ca
 on every run and never stored: the key lives only inside the `Endpoint` (a `SecretStr`) for the
 length of one call, so it cannot reach session state, the page, the database or an export.
 
-The budget's service: `standing` reads where a user stands, `begin_call` decides and records a
-call in one transaction (the ledger in `db.llm_usage` is shared by every replica), `end_call`
-records the tokens it used. `StoredAnswer` is what the critique page keeps of an answer.
+The budget itself is kept by `ui.critic_budget`. `StoredAnswer` is what the critique page keeps
+of an answer.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from typing import Final, NamedTuple
 
 import streamlit as st
 
-from db import llm_usage
 from playbook.critic import LlmAnswer
 from playbook.llm import (
     DEFAULT_MODEL,
@@ -29,7 +27,6 @@ from playbook.llm import (
     Endpoint,
     Limits,
     LlmError,
-    Tally,
     endpoint_from,
     limits_from,
 )
@@ -39,11 +36,9 @@ from playbook.llm_budget import (
     TOKENS_SETTING,
     Budget,
     BudgetConfigError,
-    Standing,
     budget_from,
     model_problem,
 )
-from ui.resources import engine
 
 SETTINGS: Final = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL",
@@ -103,29 +98,6 @@ def load(*, model: str | None = None) -> CriticConfig:
         return CriticConfig(None, "", default_model, problem, limits, budget)
     where = endpoint.host() + (" (OpenAI)" if endpoint.base_url in (None, OPENAI_URL) else "")
     return CriticConfig(endpoint, where, asked, None, limits, budget)
-
-
-def standing(user_id: str, config: CriticConfig) -> Standing:
-    """Return where `user_id` stands against the budget now."""
-    return llm_usage.current_standing(engine(), user_id, config.budget)
-
-
-def begin_call(user_id: str, config: CriticConfig, tally: Tally) -> tuple[Standing, int | None]:
-    """Record a call by `user_id` if the model and the budget allow it; return the standing and
-    the call's id (None: refused, nothing recorded, no call may be made)."""
-    if config.endpoint is None or model_problem(config.endpoint.model, config.budget):
-        raise ValueError("begin_call needs an endpoint with an allowed model")
-    return llm_usage.start_call(
-        engine(), user_id, model=config.endpoint.model, budget=config.budget,
-        tokens=tally.prompt_tokens,
-    )  # fmt: skip
-
-
-def end_call(call_id: int, tally: Tally, *, answered: bool) -> None:
-    """Record the tokens call `call_id` used, answered or not."""
-    llm_usage.finish_call(
-        engine(), call_id, tokens=tally.tokens, outcome="answered" if answered else "failed"
-    )
 
 
 class StoredAnswer(NamedTuple):
