@@ -1,37 +1,23 @@
-"""Who is using the app: the signed-in user's stable id, or "local" in the single-user app.
+"""Who is using the app, for what is counted per user (the LLM budget): one id, the owners' id.
 
-With an `[auth]` section in `.streamlit/secrets.toml` people sign in with `st.login` (any
-OpenID Connect provider) and `st.user` carries the identity token's claims. The stable id is
-the issuer and subject together (`sub` is unique only per issuer; an e-mail address can change
-owner). Without `[auth]`, or outside a Streamlit run, everyone is the one local user.
+It is `ui.auth`'s: with an `[auth]` section in `.streamlit/secrets.toml` and someone signed in
+through `st.login`, the provider's stable subject (`oidc:<sub>`), the same id that owns designs;
+otherwise "local", the one user of the single-user app. Guarded: when auth is not configured,
+or `st.user` cannot be read (no script run, an older Streamlit), the user is "local".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
-import streamlit as st
+from ui import auth
 
-LOCAL: Final = "local"
+LOCAL: Final = auth.LOCAL_USER
 
 
 def user_id() -> str:
     """Return the signed-in user's stable id when someone is signed in, else "local"."""
-    claims = _claims()
-    if claims.get("is_logged_in") is not True:
-        return LOCAL
-    issuer, subject = claims.get("iss"), claims.get("sub")
-    if isinstance(subject, str) and subject:
-        return f"{issuer}|{subject}" if isinstance(issuer, str) and issuer else subject
-    email = claims.get("email")
-    return f"email:{email}" if isinstance(email, str) and email else LOCAL
-
-
-def _claims() -> Mapping[str, Any]:
-    """Return `st.user` as a mapping; empty when auth is not configured or there is no run."""
     try:
-        user = st.user
-        return {key: user[key] for key in user if key != "tokens"}
-    except Exception:  # no auth section, no script run, or an older Streamlit: nobody signed in
-        return {}
+        return auth.user_id()
+    except Exception:  # st.user or st.secrets unreadable here: nobody is signed in
+        return LOCAL

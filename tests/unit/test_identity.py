@@ -1,4 +1,4 @@
-"""Who the budget counts: the signed-in user's issuer and subject, else the one local user."""
+"""Whose budget it is: the signed-in user's stable id (the owners' id), else the local user."""
 
 from __future__ import annotations
 
@@ -7,43 +7,55 @@ from typing import Any
 import pytest
 import streamlit
 
-from ui import identity
+from ui import auth, identity
 
 
-class _NoAuth:
-    """An `st.user` whose attribute access fails, as without an [auth] section."""
+class _User:
+    """A stand-in for `st.user` with the claims an identity token gives."""
 
-    def __iter__(self) -> Any:
-        raise AttributeError("st.user has no attribute is_logged_in")
+    def __init__(self, **claims: Any) -> None:
+        self.claims = claims
+        self.is_logged_in = claims.pop("is_logged_in", False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.claims)
+
+
+class _Broken:
+    """An `st.user` that cannot be read at all."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("no script run context")
 
 
 @pytest.mark.parametrize(
-    ("claims", "expected"),
+    ("auth_on", "user", "expected"),
     [
-        ({}, "local"),  # auth not configured: st.user is empty
-        ({"is_logged_in": False}, "local"),
-        ({"is_logged_in": True, "iss": "https://id.example", "sub": "u-42", "email": "a@x.io"},
-         "https://id.example|u-42"),
-        ({"is_logged_in": True, "sub": "u-42"}, "u-42"),
-        ({"is_logged_in": True, "email": "a@x.io"}, "email:a@x.io"),
-        ({"is_logged_in": True}, "local"),
-        ({"is_logged_in": "yes", "sub": "u-42"}, "local"),  # only a real True signs in
+        (False, _User(), "local"),  # no [auth]: the single-user app
+        (False, _User(is_logged_in=True, sub="u-42"), "local"),  # claims without [auth]: ignored
+        (True, _User(), "local"),  # [auth], nobody signed in yet
+        (True, _User(is_logged_in=True, sub="u-42", email="a@x.io"), "oidc:u-42"),
+        (True, _User(is_logged_in=True, email="a@x.io"), "oidc:a@x.io"),
+        (True, _Broken(), "local"),
     ],
-    ids=["no-auth", "signed-out", "issuer-and-subject", "subject", "email", "no-claims",
-         "not-a-bool"],
-)  # fmt: skip
-def test_the_user_id_comes_from_the_identity_claims(
-    monkeypatch: pytest.MonkeyPatch, claims: dict[str, Any], expected: str
+    ids=["no-auth", "no-auth-claims", "signed-out", "subject", "email", "unreadable"],
+)
+def test_the_user_id_is_the_signed_in_owner_or_local(
+    monkeypatch: pytest.MonkeyPatch, auth_on: bool, user: Any, expected: str
 ) -> None:
-    monkeypatch.setattr(streamlit, "user", claims)
+    monkeypatch.setattr(auth, "enabled", lambda: auth_on)
+    monkeypatch.setattr(streamlit, "user", user)
 
     assert identity.user_id() == expected
 
 
-def test_an_st_user_that_fails_means_the_local_user(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(streamlit, "user", _NoAuth())
+def test_the_budget_counts_the_same_user_that_owns_designs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(auth, "enabled", lambda: True)
+    monkeypatch.setattr(streamlit, "user", _User(is_logged_in=True, sub="u-7"))
 
-    assert identity.user_id() == "local"
+    assert identity.user_id() == auth.user_id()
 
 
 def test_outside_a_streamlit_run_the_user_is_local() -> None:
