@@ -117,3 +117,23 @@ class CommentRow(Base):
     source: Mapped[str] = mapped_column(String(SOURCE_TEXT))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LlmUsageRow(Base):
+    """One LLM call on the server's key: who, which model, when, and the tokens it used.
+
+    No key, prompt or answer is kept: only what the budget counts.
+    """
+
+    __tablename__ = "llm_usage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(SHORT_TEXT))
+    model: Mapped[str] = mapped_column(String(SHORT_TEXT))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tokens: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(SOURCE_TEXT))  # running, answered, failed
+
+    # The budget reads one user's last 24 hours.
+    __table_args__ = (Index("ix_llm_usage_user_id_started_at", "user_id", "started_at"),)

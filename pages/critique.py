@@ -10,12 +10,14 @@ import streamlit as st
 from playbook import critic, llm
 from playbook.design import catalog_for
 from playbook.labels import PHASES
+from playbook.llm_budget import Standing
 from playbook.rubric import SEVERITIES, Finding, PhaseScore, Review, review_design
-from ui import critic_config, navigation, numbers, state
+from ui import critic_budget, critic_config, identity, navigation, numbers, state
 
 ANSWER = "critique_answer"  # plain key: the last LLM answer, which survives page changes
 MODEL = "critique_model"  # plain key: the model name typed, re-seeded into the widget
 MODEL_INPUT = "critique.model"
+ASKED = "critique_asked"  # plain key: the button was clicked; the next run makes the call
 SEVERITY_FILTER = "critique.severity"
 SEVERITY_BADGES = {
     "block": ":red-badge[:material/block: Blocks]",
@@ -67,16 +69,22 @@ def _phase(score: PhaseScore, findings: list[Finding]) -> None:
 
 
 def _keep_model() -> None:
-    st.session_state[MODEL] = str(st.session_state[MODEL_INPUT]).strip()
+    st.session_state[MODEL] = str(st.session_state[MODEL_INPUT])
 
 
-def _ask(endpoint: llm.Endpoint, messages: tuple[critic.Message, ...]) -> str | None:
+def _ask(
+    config: critic_config.CriticConfig, messages: tuple[critic.Message, ...], tally: llm.Tally
+) -> str | None:
     """Stream the answer into the page; return its text, or None after showing why it failed."""
+    assert config.endpoint is not None
     # Not st.write_stream: it renders the raw pieces, and a link split across two pieces would
     # slip past a per-piece check. The whole text so far is sanitised and redrawn instead.
     box, text, drawn = st.empty(), "", 0.0
+    schema = critic.response_schema()
     try:
-        for piece in llm.stream_chat(endpoint, messages, schema=critic.response_schema()):
+        for piece in llm.stream_chat(
+            config.endpoint, messages, schema=schema, limits=config.limits, tally=tally
+        ):
             text += piece
             if time.monotonic() - drawn > 0.1:
                 box.markdown(critic.preview(text))
@@ -92,36 +100,90 @@ def _ask(endpoint: llm.Endpoint, messages: tuple[critic.Message, ...]) -> str | 
     return text
 
 
+def _budget(config: critic_config.CriticConfig, left: Standing, *, signed_in: bool) -> None:
+    """Show the user's budget: calls and tokens left, the time a call may take, and why not."""
+    budget = config.budget
+    calls, tokens, deadline = st.columns(3)
+    calls.metric("Calls left this hour", f"{left.calls_left} of {budget.calls_per_hour}")
+    tokens.metric("Tokens left (24 h)", f"{left.tokens_left:,} of {budget.tokens_per_day:,}")
+    deadline.metric("Time limit per call", f"{config.limits.total_s:g} s")
+    who = "your account" if signed_in else "the one user of this app"
+    st.caption(
+        f"Counted for {who} on the server's key. Allowed models: "
+        f"{critic.plain(', '.join(budget.models))}."
+    )
+    if not left.allowed:
+        st.warning(critic.plain(left.reason), icon=":material/hourglass_top:")
+
+
+def _request_critique() -> None:
+    st.session_state[ASKED] = True  # read at the top of the next run, before anything is drawn
+
+
+def _run_critic(
+    config: critic_config.CriticConfig, user: str, design_key: str, review: Review
+) -> None:
+    """Make one call if the budget allows it (recorded whatever happens) and keep the answer."""
+    assert config.endpoint is not None
+    design = state.design()
+    numbers_ = critic.key_numbers(design, catalog_for(design))
+    messages = critic.build_messages(design, review=review, numbers=numbers_)
+    tally = llm.tally_for(messages)
+    _, call_id = critic_budget.begin_call(user, config, tally)
+    if call_id is None:
+        return  # over budget (perhaps spent on another tab or replica): no call; the panel says
+    text = None
+    try:
+        text = _ask(config, messages, tally)
+    finally:
+        critic_budget.end_call(call_id, tally, answered=text is not None)
+    if text is not None:
+        st.session_state[ANSWER] = critic_config.StoredAnswer(
+            design_key, config.endpoint.model, critic.preview(text), critic.parse_answer(text)
+        )
+
+
 def _llm_section(design_key: str, review: Review) -> None:
     st.subheader("LLM critic")
+    asked = bool(st.session_state.pop(ASKED, False))
     config = critic_config.load(model=st.session_state.get(MODEL))
     if config.problem:
         st.error(critic.plain(config.problem), icon=":material/error:")
-    elif config.endpoint is None:
+        if config.budget.models and st.session_state.get(MODEL) not in config.budget.models:
+            # A model name from outside the list: refused, and the default asked instead.
+            st.session_state.pop(MODEL, None)
+            config = critic_config.load()
+            asked = False
+    if config.endpoint is None and not config.problem:
         st.info(
             "No endpoint configured. Set `OPENAI_API_KEY` (OpenAI) or `OPENAI_BASE_URL` (a vLLM, "
             "Ollama or LM Studio server) in the environment or `.streamlit/secrets.toml`.",
             icon=":material/cloud_off:",
         )
-    else:
+    elif config.endpoint is not None:
         st.caption(f"Endpoint: {critic.plain(config.where)} · the API key is never shown")
-    st.session_state[MODEL_INPUT] = st.session_state.get(MODEL, config.model)
-    st.text_input("Model", key=MODEL_INPUT, on_change=_keep_model, max_chars=200)
-    asked = st.button(
-        "Ask the LLM critic", key="critique.ask", icon=":material/rate_review:",
-        disabled=config.endpoint is None, type="primary",
-    )  # fmt: skip
+    user = identity.user_id()
+    # Drawn in this order, filled in another: the call runs first, so that the budget shown and
+    # the button's state already count it.
+    budget_box, controls, answer_box = st.container(), st.container(), st.container()
     if asked and config.endpoint is not None:
-        design = state.design()
-        numbers_ = critic.key_numbers(design, catalog_for(design))
-        text = _ask(config.endpoint, critic.build_messages(design, review=review, numbers=numbers_))
-        if text is not None:
-            answer = critic.parse_answer(text)
-            shown = critic.preview(text)
-            st.session_state[ANSWER] = critic_config.StoredAnswer(
-                design_key, config.endpoint.model, shown, answer
-            )
-    _show_stored(design_key)
+        with answer_box:
+            _run_critic(config, user, design_key, review)
+    left = critic_budget.standing(user, config) if config.endpoint is not None else None
+    if left is not None:
+        with budget_box:
+            _budget(config, left, signed_in=user != identity.LOCAL)
+    models = list(config.budget.models)
+    st.session_state[MODEL_INPUT] = config.model if config.model in models else models[0]
+    with controls:
+        st.selectbox("Model", models, key=MODEL_INPUT, on_change=_keep_model)
+        st.button(
+            "Ask the LLM critic", key="critique.ask", icon=":material/rate_review:",
+            on_click=_request_critique, type="primary",
+            disabled=config.endpoint is None or left is None or not left.allowed,
+        )  # fmt: skip
+    with answer_box:
+        _show_stored(design_key)
 
 
 def _stored(design_key: str) -> critic_config.StoredAnswer | None:

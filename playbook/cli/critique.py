@@ -42,15 +42,19 @@ def _critique(args: argparse.Namespace, catalog: Catalog) -> int:
     design = read_design(args.design)
     review = review_design(design, catalog)
     endpoint = _endpoint(args.model) if args.llm else None
+    limits = _limits() if args.llm else llm.LIMITS
     print_review(review)
     if endpoint is None:
         return 0
-    print(f"\nLLM critic ({endpoint.model} at {endpoint.host()}):", flush=True)
+    print(
+        f"\nLLM critic ({endpoint.model} at {endpoint.host()}, at most {limits.total_s:g} s):",
+        flush=True,
+    )
     messages = critic.build_messages(
         design, review=review, numbers=critic.key_numbers(design, catalog)
     )
     try:
-        text = llm.chat(endpoint, messages, schema=critic.response_schema())
+        text = llm.chat(endpoint, messages, schema=critic.response_schema(), limits=limits)
     except llm.LlmError as error:
         print(f"python -m playbook critique: error: {error.message}", file=sys.stderr)
         return ENDPOINT_FAILED
@@ -67,6 +71,14 @@ def _endpoint(model: str | None) -> llm.Endpoint:
     if endpoint is None:
         raise UsageError("--llm needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a local server)")
     return endpoint
+
+
+def _limits() -> llm.Limits:
+    """Return the call's limits, with the total deadline LLM_TOTAL_S sets (default 60 s)."""
+    try:
+        return llm.limits_from(os.environ)
+    except llm.LlmError as error:
+        raise UsageError(error.message) from None
 
 
 def _print_answer(answer: critic.LlmAnswer) -> None:

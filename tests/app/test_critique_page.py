@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+import time
 from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from db import llm_usage, make_engine
 from playbook import dump_design
+from playbook.llm_budget import Budget
 from tests.app.conftest import dot_of
 from tests.integration.fake_openai import (
     HOSTILE_ANSWER,
     FakeOpenAI,
     Reply,
     answer,
+    cut,
     error,
+    keep_alive,
     malformed,
     serve,
 )
@@ -43,6 +52,8 @@ def llm_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
         monkeypatch.setenv("OPENAI_BASE_URL", server.url)
         monkeypatch.setenv("OPENAI_API_KEY", CANARY)
         monkeypatch.delenv("OPENAI_MODEL", raising=False)
+        for name in ("LLM_MODELS", "LLM_CALLS_PER_HOUR", "LLM_TOKENS_PER_DAY", "LLM_TOTAL_S"):
+            monkeypatch.delenv(name, raising=False)
         yield server
 
 
@@ -147,14 +158,113 @@ def test_the_llm_findings_join_their_phase_marked_as_llm(
     assert llm_server.requests[0].body["model"] == "gpt-4o-mini"
 
 
-def test_the_model_typed_is_the_model_asked(app: AppTest, llm_server: FakeOpenAI) -> None:
+def test_the_model_chosen_from_the_allowed_list_is_the_model_asked(
+    app: AppTest, llm_server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLM_MODELS", "gpt-4o-mini, llama-3.1-8b-instruct")
     _critique(app)
+    assert app.selectbox(key="critique.model").options == ["gpt-4o-mini", "llama-3.1-8b-instruct"]
 
-    app.text_input(key="critique.model").input("llama-3.1-8b-instruct").run()
+    app.selectbox(key="critique.model").set_value("llama-3.1-8b-instruct").run()
     _ask(app)
 
     assert llm_server.requests[-1].body["model"] == "llama-3.1-8b-instruct"
     assert any("llama" in md.value for md in app.markdown)
+
+
+def test_a_model_name_from_outside_the_list_is_refused_and_never_asked(
+    app: AppTest, llm_server: FakeOpenAI
+) -> None:
+    app.session_state["critique_model"] = "o1-pro-on-your-key"  # as a crafted session might
+
+    _critique(app)
+    refused = [_plain(e.value) for e in app.error if "not one of the models allowed" in e.value]
+    _ask(app)
+
+    assert refused == [
+        "Model: 'o1-pro-on-your-key' is not one of the models allowed (gpt-4o-mini); "
+        "LLM_MODELS sets the list"
+    ]
+    assert [request.body["model"] for request in llm_server.requests] == ["gpt-4o-mini"]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+@pytest.fixture
+def small_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLM_CALLS_PER_HOUR", "2")
+    monkeypatch.setenv("LLM_TOKENS_PER_DAY", "50000")
+    monkeypatch.setenv("LLM_TOTAL_S", "45")
+
+
+def test_the_page_shows_the_limits_and_what_is_left_after_each_call(
+    app: AppTest, llm_server: FakeOpenAI, small_budget: None
+) -> None:
+    _critique(app)
+    before = _metrics(app)
+
+    _ask(app)
+    after = _metrics(app)
+
+    assert before == {
+        "Calls left this hour": "2 of 2",
+        "Tokens left (24 h)": "50,000 of 50,000",
+        "Time limit per call": "45 s",
+    }
+    assert after["Calls left this hour"] == "1 of 2"
+    # The fake server reports 20 tokens for a plain answer but none for a stream, so the page
+    # counts the estimate: well above 20 (the prompt alone holds the whole design).
+    left = int(after["Tokens left (24 h)"].split(" of ")[0].replace(",", ""))
+    assert 40_000 < left < 50_000 - 20
+    assert not app.warning or all("LLM budget" not in w.value for w in app.warning)
+
+
+def test_over_budget_the_page_names_the_limit_and_when_it_frees_and_makes_no_call(
+    app: AppTest, llm_server: FakeOpenAI, small_budget: None
+) -> None:
+    _critique(app)
+    _ask(app)
+    _ask(app)  # the second and last call of the hour
+
+    (warning,) = [w.value for w in app.warning if "LLM budget" in w.value]
+    assert app.button(key="critique.ask").disabled  # already in the run that made the call
+    app.session_state["critique_asked"] = True  # a click forced past the disabled button
+    app.run()
+
+    assert len(llm_server.requests) == 2
+    assert _plain(warning).startswith(
+        "The LLM budget is used up: 2 of 2 calls in the last hour (LLM_CALLS_PER_HOUR). "
+        "The next call is allowed at "
+    )
+    assert re.search(r"allowed at (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\.$", _plain(warning))
+    assert app.button(key="critique.ask").disabled
+    assert _metrics(app)["Calls left this hour"] == "0 of 2"
+
+
+def test_tokens_spent_elsewhere_refuse_the_call_with_the_tokens_limit_named(
+    app: AppTest, llm_server: FakeOpenAI, small_budget: None, tmp_path: Path
+) -> None:
+    # Another replica recorded a call of 60,000 tokens for the same (local) user a minute ago.
+    _critique(app)
+    engine = make_engine(f"sqlite:///{tmp_path / 'designs.db'}")
+    try:
+        budget = Budget(calls_per_hour=2, tokens_per_day=50_000, models=("gpt-4o-mini",))
+        _, call_id = llm_usage.start_call(
+            engine, "local", model="gpt-4o-mini", budget=budget, tokens=60_000,
+            now=datetime.now(UTC) - timedelta(minutes=1),
+        )  # fmt: skip
+    finally:
+        engine.dispose()
+    assert call_id is not None
+
+    _ask(app)  # drawn before the tokens were spent: the click is refused at the ledger
+
+    assert llm_server.requests == []
+    (warning,) = [_plain(w.value) for w in app.warning if "LLM budget" in w.value]
+    assert "60,000 of 50,000 tokens in the last 24 hours (LLM_TOKENS_PER_DAY)" in warning
+    assert _metrics(app)["Tokens left (24 h)"] == "0 of 50,000"
 
 
 @pytest.mark.parametrize(
@@ -178,6 +288,36 @@ def test_an_endpoint_failure_shows_one_line_and_the_rubric_stays(
     assert reason in failure
     assert CANARY not in failure
     assert len(_phase_headings(app)) == 6
+
+
+def test_keep_alives_for_ever_end_at_the_time_limit_shown_and_the_call_is_counted(
+    app: AppTest, llm_server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLM_TOTAL_S", "2")
+    llm_server.default = keep_alive(0.2)  # `: ping` every 0.2 s: no read ever times out
+    _critique(app)
+    assert _metrics(app)["Time limit per call"] == "2 s"
+    started = time.monotonic()
+
+    _ask(app)
+
+    elapsed = time.monotonic() - started
+    (failure,) = [_plain(e.value) for e in app.error if "LLM critic failed" in e.value]
+    assert "did not finish its answer within 2 s" in failure
+    assert elapsed < 2 + 3
+    assert _metrics(app)["Calls left this hour"] == "19 of 20"  # a failed call still counts
+    assert len(_phase_headings(app)) == 6
+
+
+def test_a_stream_cut_midway_says_so_on_the_page(app: AppTest, llm_server: FakeOpenAI) -> None:
+    llm_server.default = cut(CRITIQUE, after=7)
+    _critique(app)
+
+    _ask(app)
+
+    (failure,) = [_plain(e.value) for e in app.error if "LLM critic failed" in e.value]
+    assert "stopped after 7 tokens: connection closed" in failure
+    assert "could not connect" not in failure
 
 
 def test_a_hostile_answer_is_rendered_inert(app: AppTest, llm_server: FakeOpenAI) -> None:
@@ -218,3 +358,7 @@ def test_the_key_never_reaches_the_page_the_session_the_database_or_an_export(
     assert CANARY not in dot_of(app)
     for path in tmp_path.glob("designs.db*"):
         assert CANARY.encode() not in path.read_bytes()
+    with closing(sqlite3.connect(tmp_path / "designs.db")) as connection:
+        usage = connection.execute("SELECT * FROM llm_usage").fetchall()
+    assert len(usage) == 1  # the call was counted ...
+    assert CANARY not in repr(usage)  # ... and its row holds no key

@@ -33,6 +33,9 @@ class Reply:
     chunk_chars: int = 12  # characters per SSE delta
     chunk_delay_s: float = 0.0  # pause between SSE deltas (a slow, still-talking server)
     reject_schema: bool = False  # answer 400 when the request asks for a JSON-schema format
+    keep_alive_s: float = 0.0  # send only keep-alives, this often, until the server stops
+    byte_delay_s: float = 0.0  # send the (JSON) body one byte at a time, this far apart
+    cut_after: int | None = None  # stream this many deltas, then close the connection
 
 
 def answer(content: str, *, chunk_chars: int = 12, chunk_delay_s: float = 0.0) -> Reply:
@@ -45,6 +48,27 @@ def error(status: int, message: str, *, retry_after: str | None = None) -> Reply
     headers = (("Retry-After", retry_after),) if retry_after is not None else ()
     body = json.dumps({"error": {"message": message, "type": "error", "code": None}})
     return Reply(status=status, headers=headers, raw_body=body)
+
+
+def keep_alive(every_s: float) -> Reply:
+    """Answer 200, then send nothing but keep-alives for ever: SSE `: ping` comment lines to a
+    streamed request, spaces (which JSON allows before a value) to a plain one."""
+    return Reply(content="never sent", keep_alive_s=every_s)
+
+
+def trickle(content: str, every_s: float) -> Reply:
+    """Stream `content` one character per SSE event, `every_s` apart."""
+    return Reply(content=content, chunk_chars=1, chunk_delay_s=every_s)
+
+
+def slow_body(content: str, every_s: float) -> Reply:
+    """A plain (not streamed) completion whose body arrives one byte every `every_s`."""
+    return Reply(content=content, byte_delay_s=every_s)
+
+
+def cut(content: str, *, after: int) -> Reply:
+    """Stream the first `after` deltas of `content` (one character each), then hang up."""
+    return Reply(content=content, chunk_chars=1, cut_after=after)
 
 
 def hang(seconds: float) -> Reply:
@@ -165,7 +189,9 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if reply.hang_s and state.stopping.wait(reply.hang_s):
                 return
             schema = (body.get("response_format") or {}).get("type") == "json_schema"
-            if reply.reject_schema and schema:
+            if reply.keep_alive_s:
+                self._keep_alive(reply, stream=bool(body.get("stream")))
+            elif reply.reject_schema and schema:
                 message = "response_format json_schema is not supported by this server"
                 self._send(400, "application/json", json.dumps({"error": {"message": message}}))
             elif reply.raw_body is not None:
@@ -176,7 +202,35 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self._stream(reply, str(body.get("model")))
             else:
                 completion = _completion(reply.content or "", str(body.get("model")))
-                self._send(reply.status, "application/json", json.dumps(completion), reply.headers)
+                text = json.dumps(completion)
+                if reply.byte_delay_s:
+                    self._send_slowly(text, reply.byte_delay_s)
+                else:
+                    self._send(reply.status, "application/json", text, reply.headers)
+
+        def _keep_alive(self, reply: Reply, *, stream: bool) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream" if stream else "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            beat = b": ping\n\n" if stream else b" "
+            while not state.stopping.wait(reply.keep_alive_s):
+                self.wfile.write(beat)
+                self.wfile.flush()
+            self.close_connection = True
+
+        def _send_slowly(self, text: str, delay_s: float) -> None:
+            data = text.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                if state.stopping.wait(delay_s):
+                    break
+            self.close_connection = True
 
         def _send(
             self, status: int, kind: str, text: str, headers: tuple[tuple[str, str], ...] = ()
@@ -201,7 +255,10 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 _chunk(model, {"content": content[i : i + size]}, None)
                 for i in range(0, len(content), size)
             ]
-            events += [_chunk(model, {}, "stop"), "data: [DONE]\n\n"]
+            if reply.cut_after is not None:
+                events = events[: reply.cut_after + 1]  # the role event, then `cut_after` deltas
+            else:
+                events += [_chunk(model, {}, "stop"), "data: [DONE]\n\n"]
             for event in events:
                 self.wfile.write(event.encode())
                 self.wfile.flush()

@@ -6,13 +6,24 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from playbook import Design, dump_design, update_design
-from tests.integration.fake_openai import FakeOpenAI, Reply, answer, error, malformed, serve
+from tests.integration.fake_openai import (
+    FakeOpenAI,
+    Reply,
+    answer,
+    error,
+    hang,
+    keep_alive,
+    malformed,
+    serve,
+    slow_body,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CANARY = "sk-canary-cli-0c1d2e3f4a5b"
@@ -29,7 +40,7 @@ CRITIQUE = json.dumps(
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LLM_"))}
     return subprocess.run(
         [sys.executable, "-m", "playbook", "critique", *args],
         cwd=ROOT,
@@ -130,3 +141,48 @@ def test_a_base_url_that_is_not_http_exits_2(design_file: Path) -> None:
     assert done.returncode == 2
     assert "http://" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [keep_alive(0.2), slow_body(CRITIQUE, 0.05), hang(120)],
+    ids=["keep-alives", "slow-body", "no-answer"],
+)
+def test_the_llm_call_ends_at_its_total_deadline_and_exits_1(
+    design_file: Path, server: FakeOpenAI, reply: Reply
+) -> None:
+    server.default = reply
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LLM_"))}
+    command = [sys.executable, "-m", "playbook", "critique", str(design_file), "--llm"]
+    env = {**clean, **_env(server), "LLM_TOTAL_S": "2"}
+    with subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        # Timed from the line printed just before the call, so start-up time does not count.
+        for line in process.stdout:
+            if line.startswith("LLM critic ("):
+                break
+        asked = time.monotonic()
+        try:
+            process.wait(timeout=60)
+        finally:
+            process.kill()
+        elapsed = time.monotonic() - asked
+        stderr = process.stderr.read()
+
+    assert "at most 2 s" in line
+    assert process.returncode == 1
+    assert "within 2 s" in stderr
+    assert elapsed < 2 + 3  # the total, and a generous margin on a shared machine
+
+
+def test_a_total_deadline_that_is_not_a_number_exits_2(
+    design_file: Path, server: FakeOpenAI
+) -> None:
+    done = _run(str(design_file), "--llm", env={**_env(server), "LLM_TOTAL_S": "a minute"})
+
+    assert done.returncode == 2
+    assert "LLM_TOTAL_S" in done.stderr
+    assert server.requests == []

@@ -69,7 +69,7 @@ def test_upgrade_creates_the_schema_and_says_so(tmp_path: Path) -> None:
     assert "up to date" in done.stdout
     with closing(sqlite3.connect(database)) as connection:
         (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    assert version == "0002"
+    assert version == "0003_llm"
 
 
 def test_import_json_prints_the_committed_id_and_list_json_shows_it(

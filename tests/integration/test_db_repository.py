@@ -166,7 +166,7 @@ def test_upgrade_is_idempotent_and_keeps_the_data(engine: Engine) -> None:
 
     with engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    assert versions == [("0002",)]
+    assert versions == [("0003_llm",)]
     assert list_designs(engine).items == (saved,)
 
 

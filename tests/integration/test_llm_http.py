@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -16,11 +18,15 @@ from tests.integration.fake_openai import (
     FakeOpenAI,
     Reply,
     answer,
+    cut,
     error,
     hang,
+    keep_alive,
     malformed,
     schema_refused,
     serve,
+    slow_body,
+    trickle,
 )
 
 CANARY = "sk-canary-7f3a9e1d2c4b"
@@ -302,3 +308,155 @@ def test_redaction_cuts_the_key_and_key_like_words(text: str) -> None:
     assert "sk-abc1" not in shown
     assert "abcdef123456" not in shown
     assert "\n" not in shown
+
+
+# A short total keeps these fast; reads alone (30 s) would never end any of them.
+DEADLINE = llm.Limits(connect_s=1, read_s=30, total_s=2, max_retries=2)
+MARGIN_S = 3.0  # generous: the machine is shared; the point is "seconds", not "minutes"
+
+
+def _llm_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "llm-call"]
+
+
+def _wait_for_workers_to_end(seconds: float) -> list[threading.Thread]:
+    until = time.monotonic() + seconds
+    while _llm_threads() and time.monotonic() < until:
+        time.sleep(0.05)
+    return _llm_threads()
+
+
+@pytest.mark.parametrize(
+    ("call", "reply"),
+    [
+        (_streamed, keep_alive(0.2)),  # SSE `: ping` comments
+        (_whole, keep_alive(0.2)),  # spaces before the JSON
+        (_streamed, trickle("x" * 1_000, 0.1)),
+        (_whole, slow_body(CRITIQUE, 0.05)),
+        (_streamed, hang(60)),
+        (_whole, hang(60)),
+    ],
+    ids=[
+        "stream-keep-alives", "json-keep-alives", "stream-trickle", "json-slow-body",
+        "stream-no-answer", "json-no-answer",
+    ],
+)  # fmt: skip
+def test_a_call_ends_at_its_total_deadline_whatever_the_server_sends(
+    call: Call, server: FakeOpenAI, endpoint: llm.Endpoint, reply: Reply
+) -> None:
+    server.default = reply
+    started = time.monotonic()
+
+    with pytest.raises(llm.LlmError) as raised:
+        call(endpoint, MESSAGES, limits=DEADLINE)
+
+    elapsed = time.monotonic() - started
+    assert raised.value.kind == "timeout"
+    assert "within 2 s" in raised.value.message
+    assert elapsed < DEADLINE.total_s + MARGIN_S
+    assert len(server.requests) == 1  # a deadline is not retried
+    # The abandoned worker is closed, not left reading keep-alives for ever.
+    assert _wait_for_workers_to_end(DEADLINE.read_s / 2) == []
+
+
+def test_a_stream_of_keep_alives_says_the_answer_did_not_finish(
+    server: FakeOpenAI, endpoint: llm.Endpoint
+) -> None:
+    server.default = keep_alive(0.2)
+
+    with pytest.raises(llm.LlmError) as raised:
+        "".join(llm.stream_chat(endpoint, MESSAGES, limits=DEADLINE))
+
+    assert raised.value.message == (
+        f"{endpoint.host()} did not finish its answer within 2 s (stopped after 0 tokens)"
+    )
+
+
+def test_a_silent_server_says_there_was_no_answer(
+    server: FakeOpenAI, endpoint: llm.Endpoint
+) -> None:
+    server.default = hang(60)
+
+    with pytest.raises(llm.LlmError) as raised:
+        llm.chat(endpoint, MESSAGES, limits=DEADLINE)
+
+    assert raised.value.message.startswith(f"no answer from {endpoint.host()} within 2 s")
+
+
+def test_a_trickle_says_how_many_tokens_came_before_the_deadline(
+    server: FakeOpenAI, endpoint: llm.Endpoint
+) -> None:
+    server.default = trickle("y" * 1_000, 0.1)
+    tally = llm.Tally()
+
+    with pytest.raises(llm.LlmError) as raised:
+        "".join(llm.stream_chat(endpoint, MESSAGES, limits=DEADLINE, tally=tally))
+
+    # About 2 s / 0.1 s = 20 pieces of one character each; the message says how many arrived.
+    assert 5 <= tally.pieces <= 25
+    assert f"(stopped after {tally.pieces} tokens)" in raised.value.message
+
+
+def test_a_stream_cut_midway_says_it_was_cut_not_that_nobody_answered(
+    server: FakeOpenAI, endpoint: llm.Endpoint
+) -> None:
+    server.default = cut("abcdefghij", after=5)
+    received: list[str] = []
+
+    with pytest.raises(llm.LlmError) as raised:
+        received.extend(llm.stream_chat(endpoint, MESSAGES, limits=DEADLINE))
+
+    assert received == ["a", "b", "c", "d", "e"]
+    assert raised.value.kind == "cut"
+    assert raised.value.message == (
+        f"the answer from {endpoint.host()} stopped after 5 tokens: connection closed"
+    )
+    assert "could not connect" not in raised.value.message
+
+
+def test_a_caller_that_stops_reading_closes_the_call(
+    server: FakeOpenAI, endpoint: llm.Endpoint
+) -> None:
+    server.default = trickle("z" * 1_000, 0.05)
+
+    pieces = llm.stream_chat(endpoint, MESSAGES, limits=llm.Limits(total_s=60, read_s=30))
+    assert next(pieces) == "z"
+    pieces.close()  # type: ignore[attr-defined]
+
+    assert _wait_for_workers_to_end(5) == []
+
+
+def test_the_tally_counts_the_servers_usage_or_estimates_it(
+    server: FakeOpenAI, endpoint: llm.Endpoint
+) -> None:
+    server.script(answer("a" * 40), answer("b" * 40))
+    whole, streamed = llm.Tally(), llm.Tally()
+
+    llm.chat(endpoint, MESSAGES, limits=FAST, tally=whole)
+    "".join(llm.stream_chat(endpoint, MESSAGES, limits=FAST, tally=streamed))
+
+    # The plain completion reports usage (10 + 10 tokens); the stream reports none, so it is
+    # estimated at 4 characters a token: "Be brief." (9) -> 3, "Hi" (2) -> 1; the answer in
+    # 12-character pieces 12, 12, 12, 4 -> 3 + 3 + 3 + 1 = 10. Total 4 + 10 = 14.
+    assert (whole.tokens, whole.reported) == (20, True)
+    assert (streamed.prompt_tokens, streamed.completion_tokens) == (4, 10)
+    assert streamed.reported is False
+
+
+@pytest.mark.parametrize(
+    ("value", "total"), [("", 60.0), ("2", 2.0), (" 90.5 ", 90.5)], ids=["unset", "2", "90.5"]
+)
+def test_the_total_deadline_is_configurable(value: str, total: float) -> None:
+    limits = llm.limits_from({"LLM_TOTAL_S": value})
+
+    assert limits.total_s == total
+    assert limits.read_s <= limits.total_s
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "nan", "1e9"])
+def test_a_total_deadline_out_of_range_names_the_setting(value: str) -> None:
+    with pytest.raises(llm.LlmError) as raised:
+        llm.limits_from({"LLM_TOTAL_S": value})
+
+    assert raised.value.kind == "config"
+    assert "LLM_TOTAL_S" in raised.value.message
