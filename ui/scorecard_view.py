@@ -8,7 +8,9 @@ from typing import Any
 import streamlit as st
 
 from playbook import critic, dump_design
+from playbook.catalog import load_catalog
 from playbook.clock import format_duration
+from playbook.design import Phase
 from playbook.interview import (
     ProgressPoint,
     SavedInterview,
@@ -18,11 +20,12 @@ from playbook.interview import (
     weakest_phase,
 )
 from playbook.interview.followups import TITLES
-from playbook.interview.prompts import TOPIC_LABELS
+from playbook.interview.grading import reference_at_load
+from playbook.interview.progress import drill
+from playbook.interview.prompts import TOPIC_LABELS, get_prompt, load_prompts
 from playbook.interview.scorecard import FollowUpResult, PhaseEntry, Scorecard
 from playbook.labels import PHASES, slugify
-from playbook.scenarios import load_scenario
-from ui import resources
+from ui import interview, resources
 from ui.interview_view import SEVERITY_BADGES
 
 VERDICT_BOXES = {"Strong": st.success, "Pass": st.success, "Borderline": st.warning}
@@ -110,7 +113,8 @@ def _interview_craft(card: Scorecard) -> None:
 
 def _diagrams(saved: SavedInterview) -> None:
     card = saved.scorecard
-    reference = load_scenario(card.reference)
+    # The reference at the candidate's own load: a fleet sized for the same traffic.
+    reference = reference_at_load(get_prompt(card.prompt_id), saved.design, load_catalog())
     # One above the other at full width: the diagrams run left to right and are unreadable at
     # half the page; the table below lines the differing decisions up side by side.
     st.markdown("**Your design**")
@@ -174,6 +178,21 @@ def _chart_spec(points: tuple[ProgressPoint, ...], weakest: str) -> dict[str, An
     }  # fmt: skip
 
 
+def _drill(phase: Phase, points: tuple[ProgressPoint, ...]) -> None:
+    prompt = drill(phase, points, load_prompts())
+    if prompt is None:
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**Drill for {PHASES[phase]}:** {critic.plain(prompt.title)} · "
+            f"{critic.plain(prompt.ask)}"
+        )
+        st.button(
+            "Start this drill", key="progress.drill", icon=":material/fitness_center:",
+            on_click=interview.begin, args=(prompt.id,), type="primary",
+        )  # fmt: skip
+
+
 def progress(saved: tuple[SavedInterview, ...]) -> None:
     """Draw every past interview's per-phase scores over time, and the weakest phase."""
     points = progress_points(item.scorecard for item in saved)
@@ -185,6 +204,7 @@ def progress(saved: tuple[SavedInterview, ...]) -> None:
             f"{len(points)} interview(s)).",
             icon=":material/trending_down:",
         )
+        _drill(weakest, points)
     st.vega_lite_chart(
         spec=_chart_spec(points, PHASES[weakest] if weakest else ""), width="content"
     )
