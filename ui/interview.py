@@ -55,7 +55,8 @@ from playbook.interview.followups import TITLES, FollowUpKind
 from playbook.interview.grading import blank_design, reference_at_load
 from playbook.interview.interviewer import followup_messages, parse_pick, response_schema
 from playbook.interview.store import InterviewStore
-from playbook.llm import Limits, LlmError, chat
+from playbook.llm import Limits, LlmError, chat, tally_for
+from playbook.llm_budget import model_problem
 from playbook.rubric import Review
 from ui import critic_config, state
 from ui.interview_store import default_store
@@ -251,19 +252,35 @@ def last_saved() -> SavedInterview | None:
 
 
 def configured_interviewer() -> Interviewer | None:
-    """Return an LLM interviewer when an endpoint is configured, else None (the rules speak)."""
-    endpoint = critic_config.load().endpoint
-    if endpoint is None:
+    """Return an LLM interviewer when an endpoint is configured, else None (the rules speak).
+
+    Its calls spend the same per-user budget as the critic's; over budget, or with a model
+    outside the allowed list, the rules word the follow-up instead.
+    """
+    config = critic_config.load()
+    endpoint = config.endpoint
+    if endpoint is None or model_problem(endpoint.model, config.budget):
         return None
     limits = Limits(read_s=LLM_DEADLINE_S, total_s=LLM_DEADLINE_S, max_retries=1)
 
     def pick(design: Design, after: Phase, allowed: tuple[FollowUpKind, ...]) -> Pick | None:
         """Return the LLM's follow-up among `allowed`, or None when it fails or picks none."""
+        # Loaded here: the ledger's database code stays out of every page's imports.
+        from ui import critic_budget, identity
+
         messages = followup_messages(design, phase=after, allowed=allowed)
+        tally = tally_for(messages)
+        _, call_id = critic_budget.begin_call(identity.user_id(), config, tally)
+        if call_id is None:
+            return None  # over budget: the rules' follow-up is as good a question
+        text = None
         try:
-            text = chat(endpoint, messages, schema=response_schema(allowed), limits=limits)
+            text = chat(endpoint, messages, schema=response_schema(allowed), limits=limits,
+                        tally=tally)  # fmt: skip
         except LlmError:
             return None  # the rules' follow-up is as good a question; the interview goes on
+        finally:
+            critic_budget.end_call(call_id, tally, answered=text is not None)
         return parse_pick(text, allowed=allowed)
 
     return pick

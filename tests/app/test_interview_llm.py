@@ -58,3 +58,24 @@ def test_the_rules_speak_when_the_llm_fails(app: AppTest, llm_server: FakeOpenAI
     session = _through_the_model_phase(app)
 
     assert [(f.kind, f.source) for f in session.followups] == [("on_prem", "rules")]
+
+
+def test_the_interviewers_calls_spend_the_budget_and_stop_when_it_is_gone(
+    app: AppTest, llm_server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One call an hour: the first follow-up spends it, the second is worded by the rules.
+    monkeypatch.setenv("LLM_CALLS_PER_HOUR", "1")
+
+    session = _through_the_model_phase(app)
+    for _ in range(2):  # leave retrieval (nothing new to push on), then serving (on-prem)
+        app.button(key="interview.move_on").click().run()
+
+    assert session.followups[0].source == "llm"
+    assert [(f.kind, f.source) for f in _session(app).followups[1:]] == [("on_prem", "rules")]
+    assert len(llm_server.requests) == 1
+
+
+def _session(at: AppTest) -> InterviewSession:
+    value = at.session_state[state.INTERVIEW]
+    assert isinstance(value, InterviewSession)
+    return value
