@@ -27,13 +27,15 @@ from db.session import (
     writing,
 )
 from playbook import Design, DesignError, design_from_data, dump_design, retitle_design
+from playbook.drift import stamp_prices
 from playbook.migrations import migrate_design_data
 
 
 def save_design(engine: Engine, design: Design, *, author: str = "") -> DesignSummary:
     """Save `design` as a new design (revision 1); `author` (default: the design's) saved it."""
     who = checked_author(author or design.author)
-    body, now = dump_design(design), utc_now()  # serialised before the write lock is taken
+    # Serialised before the write lock is taken, with the prices it is costed with today.
+    body, now = dump_design(stamp_prices(design)), utc_now()
     with writing(engine) as session:
         head = DesignRow(latest_revision=1, created_at=now)
         _copy_to_head(head, design, who, now)
@@ -52,7 +54,7 @@ def save_revision(
     on top of the newest revision, and the result says so (`conflict`, `message`).
     """
     who = checked_author(author or design.author)
-    body = dump_design(design)
+    body = dump_design(stamp_prices(design))  # with the prices it is costed with today
     with writing(engine) as session:
         # PostgreSQL: the row lock makes a second writer wait, then see the first one's number.
         # SQLite: BEGIN IMMEDIATE already serialises writers.

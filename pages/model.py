@@ -1,8 +1,10 @@
 """Phase 3: the model class: hosted, self-hosted, or routing between a small and a large model."""
 
+from datetime import date
+
 import streamlit as st
 
-from playbook.catalog import ids, name_of
+from playbook.catalog import ids, name_of, offered
 from playbook.design import catalog_for
 from playbook.labels import MODEL_KIND_WHEN, MODEL_KINDS
 from ui import custom_entries, frame, panels, state, widgets
@@ -11,14 +13,18 @@ from ui.layout import columns
 frame.phase_header("model", ask="Hosted for time-to-quality, self-hosted for cost and control.")
 
 catalog = catalog_for(state.design())
-hosted = ids(catalog.hosted_models)
+# Retired models are hidden from new choices; a saved design that holds one still shows it.
+in_use = {state.design().model.hosted_model, state.design().model.large_model}
+current = offered(catalog.hosted_models, date.today())
+hosted = [m.id for m in catalog.hosted_models if m in current or m.id in in_use]
 open_weights = ids(catalog.open_models)
 
 
 def _any_model(model_id: str) -> str:
     if model_id in hosted:
         entry = next(e for e in catalog.hosted_models if e.id == model_id)
-        return f"{entry.name} (hosted, {entry.provider})"
+        when = f", retires {entry.retires_on}" if entry.retires_on else ""
+        return f"{entry.name} (hosted, {entry.provider}{when})"
     return f"{name_of(catalog.open_models, model_id)} (self-hosted)"
 
 

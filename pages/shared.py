@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from db import ShareLinkError, resolve_share_link
 from playbook.design import PHASES
 from playbook.labels import escape_markdown
-from ui import comments, navigation, readonly, resources, state
+from ui import comments, drift, navigation, readonly, resources, state
 
 try:
     engine = resources.engine()
@@ -33,6 +33,7 @@ st.title(escape_markdown(design.title))
 st.caption(
     " · ".join(part for part in ("Shared design, read-only", readonly.byline(design)) if part)
 )
+drift.announce(design)
 home = navigation.PHASE_PAGES[0]
 st.page_link(home.path, label="Back to your own design", icon=":material/arrow_back:")
 

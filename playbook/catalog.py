@@ -7,6 +7,7 @@ Read from `playbook/data/catalog.json`. Every entry names where its numbers come
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Annotated, Literal, TypeVar
@@ -15,7 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ComputeKind = Literal["bf16", "fp8", "int8", "int4", "fp4"]
 Attention = Literal["mha", "gqa", "mla"]
+# How the windowed layers bound their KV cache: a sliding window keeps the last N tokens
+# (Mistral, Gemma, gpt-oss); chunked attention attends within fixed chunks of N tokens, so a
+# layer holds at most N tokens too (Llama 4's local layers, `attention_chunk_size`).
+WindowKind = Literal["sliding", "chunked"]
+Interconnect = Literal["nvlink", "pcie", "infinity_fabric"]
 Positive = Annotated[float, Field(gt=0)]
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
 class _Entry(BaseModel):
@@ -46,6 +53,7 @@ class OpenModel(_Entry):
     # Sliding-window attention: how many layers keep only the last `sliding_window` tokens.
     sliding_window: Annotated[int, Field(ge=1)] | None = None
     sliding_window_layers: Annotated[int, Field(ge=0)] = 0
+    window_kind: WindowKind = "sliding"
     max_context: Annotated[int, Field(ge=1)]
 
     @model_validator(mode="after")
@@ -67,11 +75,50 @@ class OpenModel(_Entry):
 
 
 class HostedModel(_Entry):
-    """A hosted API model and its list price per million tokens."""
+    """A hosted API model, its list prices per million tokens, and its retirement if announced."""
 
     provider: str
     usd_per_1m_input: Annotated[float, Field(ge=0)]
     usd_per_1m_output: Annotated[float, Field(ge=0)]
+    usd_per_1m_cached_input: Annotated[float, Field(ge=0)] | None = None
+    batch_discount_pct: Annotated[float, Field(ge=0, le=100)] | None = None
+    # The provider's shutdown date (past: retired; future: announced) and the model it names
+    # (or we suggest) instead. A retired model stays listed so saved designs still load.
+    retires_on: IsoDate | None = None
+    successor: str | None = None
+
+    @model_validator(mode="after")
+    def _successor_with_date(self) -> HostedModel:
+        if (self.retires_on is None) != (self.successor is None):
+            raise ValueError("retires_on and successor go together")
+        return self
+
+    def retired(self, today: date) -> bool:
+        """Whether the provider no longer serves this model on `today`."""
+        return self.retires_on is not None and date.fromisoformat(self.retires_on) <= today
+
+
+class SavedPrice(BaseModel):
+    """One catalog price a saved design was costed with: entry id, price field, value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    field: Literal[
+        "usd_per_1m_input", "usd_per_1m_cached_input", "usd_per_1m_output", "usd_per_hour"
+    ]
+    value: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class GpuPrice(BaseModel):
+    """One provider's on-demand price for one GPU, with where and when it was read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provider: Annotated[str, Field(min_length=1, max_length=80)]
+    usd_per_hour: Positive
+    as_of: Annotated[str, Field(min_length=4, max_length=40)]
+    source: Annotated[str, Field(min_length=1, max_length=1_000)]
 
 
 class Gpu(_Entry):
@@ -83,6 +130,12 @@ class Gpu(_Entry):
     usd_per_hour: Positive  # on-demand, one GPU
     price_source: str
     price_as_of: str
+    # Per-provider prices behind `usd_per_hour` (newer entries list two or more).
+    prices: tuple[GpuPrice, ...] = ()
+    # GPU-to-GPU link: kind and per-GPU, per-direction bandwidth in GB/s.
+    interconnect: Interconnect | None = None
+    interconnect_gbps: Positive | None = None
+    interconnect_source: str | None = None
 
     @model_validator(mode="after")
     def _has_16_bit(self) -> Gpu:
@@ -125,6 +178,14 @@ class Catalog(BaseModel):
             found = ids(getattr(self, name))
             if len(set(found)) != len(found):
                 raise ValueError(f"{name} has duplicate ids")
+        hosted = {model.id: model for model in self.hosted_models}
+        for model in self.hosted_models:
+            after = hosted.get(model.successor or model.id)
+            if after is None or after.retires_on is not None:
+                raise ValueError(
+                    f"hosted_models: {model.id}'s successor {model.successor!r} must be a "
+                    "listed model with no retirement announced"
+                )
         return self
 
 
@@ -154,6 +215,22 @@ def find(entries: tuple[E, ...], entry_id: str, *, what: str = "entry") -> E:
             return entry
     valid = ", ".join(ids(entries))
     raise UnknownEntryError(f"unknown {what} {entry_id!r}; choose one of: {valid}")
+
+
+def offered(models: tuple[HostedModel, ...], today: date) -> tuple[HostedModel, ...]:
+    """Return the hosted models a new design may choose on `today` (the retired are hidden)."""
+    return tuple(model for model in models if not model.retired(today))
+
+
+def retirement_notice(catalog: Catalog, model_id: str, today: date) -> str | None:
+    """Return why `model_id` cannot be chosen on `today` and what to choose instead, or None."""
+    model = next((m for m in catalog.hosted_models if m.id == model_id), None)
+    if model is None or model.retires_on is None:
+        return None
+    successor = name_of(catalog.hosted_models, model.successor or "")
+    if model.retired(today):
+        return f"{model.name} was retired on {model.retires_on}; choose {successor} instead"
+    return f"{model.name} retires on {model.retires_on}; {successor} replaces it"
 
 
 def name_of(entries: tuple[_Entry, ...], entry_id: str) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from playbook.design import Design, Phase
+from playbook.catalog import retirement_notice
+from playbook.design import Design, Phase, catalog_for
 
 
 class DesignError(ValueError):
@@ -46,7 +48,27 @@ def update_design(design: Design, phase: Phase, **changes: Any) -> Design:
     """Return a copy of `design` with `changes` applied to one phase, validated as a whole."""
     data = design.model_dump(mode="json")
     data[phase] = {**data[phase], **changes}
-    return design_from_data(data)
+    updated = design_from_data(data)
+    if phase == "model":
+        refuse_retired_choice(design, updated, today=date.today())
+    return updated
+
+
+def refuse_retired_choice(before: Design, after: Design, *, today: date) -> None:
+    """Raise `DesignError` if `after` newly picks a hosted model retired by `today`.
+
+    A saved design that already holds a retired model still loads and keeps it; only a new
+    choice is refused, with the successor named.
+    """
+    catalog = catalog_for(after)
+    for field in ("hosted_model", "large_model"):
+        chosen = getattr(after.model, field)
+        if chosen == getattr(before.model, field):
+            continue
+        model = next((m for m in catalog.hosted_models if m.id == chosen), None)
+        if model is not None and model.retired(today):
+            notice = retirement_notice(catalog, chosen, today)
+            raise DesignError([f"model.{field}: {notice}"])
 
 
 def retitle_design(design: Design, **changes: str) -> Design:

@@ -27,7 +27,7 @@ _KEYED: Final = {
     "custom_models": "Custom model",
     "custom_gpus": "Custom GPU",
 }
-_SKIPPED: Final = {"schema_version"}
+_SKIPPED: Final = {"schema_version", "saved_prices"}  # saved_prices: bookkeeping, not a decision
 
 FIELD_LABELS: Final[Mapping[str, str]] = {
     "title": "Title",

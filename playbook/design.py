@@ -6,7 +6,7 @@ from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from playbook.catalog import Catalog, Gpu, OpenModel, ids, load_catalog
+from playbook.catalog import Catalog, Gpu, OpenModel, SavedPrice, ids, load_catalog
 
 SCHEMA_VERSION: Final = 1
 
@@ -221,6 +221,9 @@ class Design(_Part):
     custom_models: tuple[OpenModel, ...] = ()
     custom_gpus: tuple[Gpu, ...] = ()
     components: tuple[Component, ...] = ()
+    # The catalog prices this design was costed with when it was last saved (playbook.drift),
+    # so opening it later can say what changed. Empty for designs never saved.
+    saved_prices: tuple[SavedPrice, ...] = Field((), max_length=64)
 
     @model_validator(mode="after")
     def _known_choices(self) -> Design:

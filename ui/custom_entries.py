@@ -8,7 +8,10 @@ from typing import Any
 import streamlit as st
 
 from playbook import DesignError, add_custom_entry, remove_custom_entry
+from playbook.catalog import find, load_catalog
 from playbook.codec import CustomKind
+from playbook.estimates.memory import kv_bytes_per_token
+from playbook.hf_config import HfConfigError, describe, load_config, parse_hf_config
 from playbook.labels import escape_markdown
 from ui import state
 
@@ -20,15 +23,35 @@ def _source() -> str:
     return f"entered by {author or 'the designer'} in this design"
 
 
-def _add(kind: CustomKind, entry: dict[str, Any]) -> None:
-    entry = {**entry, "source": _source(), "as_of": date.today().isoformat()}
+def _add(kind: CustomKind, entry: dict[str, Any], *, detail: str = "") -> None:
+    entry = {**entry, "source": entry.get("source") or _source(), "as_of": date.today().isoformat()}
     try:
         state.set_design(add_custom_entry(state.design(), kind, entry))
     except DesignError as exc:
         st.session_state[PROBLEM] = f"Not added: {exc}"
         return
     st.session_state.pop(PROBLEM, None)
-    state.flash(f"Added your own entry “{entry['id']}”; pick it from the list above.")
+    state.flash(f"Added your own entry “{entry['id']}”{detail}; pick it from the list above.")
+
+
+def _add_from_config(model_id: str, name: str, text: str | bytes) -> None:
+    """Add the model a pasted or uploaded Hugging Face config.json describes."""
+    source = f"computed from a Hugging Face config.json, {_source()}"
+    try:
+        model = parse_hf_config(
+            load_config(text), model_id=model_id.strip(), name=name.strip(), source=source,
+            as_of=date.today().isoformat(),
+        )  # fmt: skip
+    except (HfConfigError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        st.session_state[PROBLEM] = f"Not added: {exc}"
+        return
+    kv = kv_bytes_per_token(model, find(load_catalog().precisions, "bf16")).value
+    active = f", {model.active_params / 1e9:.2f} B active" if model.active_params else ""
+    detail = (
+        f": {model.total_params / 1e9:.2f} B parameters{active}, {kv:,.0f} B of KV cache per "
+        f"token in BF16, {describe(model)}"
+    )
+    _add("custom_models", model.model_dump(mode="json"), detail=escape_markdown(detail))
 
 
 def _remove(kind: CustomKind, entry_id: str) -> None:
@@ -52,10 +75,39 @@ def _existing(kind: CustomKind) -> None:
         )
 
 
+def _config_form() -> None:
+    """Draw the form that reads a model from its Hugging Face config.json."""
+    with st.form("custom_model_hf", border=False):
+        st.markdown("**From a Hugging Face config.json**")
+        ident, name = st.columns(2)
+        model_id = ident.text_input(
+            "Id (lowercase, digits, dots, dashes)", "my-model", key="custom_model_hf.id"
+        )
+        label = name.text_input("Name (blank: from the config)", "", key="custom_model_hf.name")
+        pasted = st.text_area(
+            "From a Hugging Face config.json: paste it here", key="custom_model_hf.text",
+            height=140, placeholder='{"model_type": "llama", "hidden_size": 4096, ...}',
+        )  # fmt: skip
+        uploaded = st.file_uploader(
+            "…or upload the config.json file", type=["json"], key="custom_model_hf.file"
+        )
+        st.caption(
+            "Parameters, KV cache per token and the attention shape (GQA, MLA, sliding or "
+            "chunked layers, experts) are computed from the config."
+        )
+        if st.form_submit_button("Add model from config.json"):
+            text = uploaded.getvalue() if uploaded is not None else pasted
+            _add_from_config(model_id, label, text)
+            st.rerun()
+
+
 def model_form() -> None:
-    """Draw the expander that adds an open model from its published config."""
+    """Draw the expander that adds an open model from its config.json or its published numbers."""
     with st.expander("Add your own open model", icon=":material/add:"):
         _existing("custom_models")
+        _config_form()
+        st.divider()
+        st.markdown("**Or enter its numbers**")
         with st.form("custom_model", border=False):
             ident, name = st.columns(2)
             model_id = ident.text_input("Id (lowercase, digits, dots, dashes)", "my-model-7b")

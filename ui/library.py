@@ -24,7 +24,7 @@ from db import (
 )
 from playbook import Design, DesignError, retitle_design
 from playbook.labels import escape_markdown
-from ui import resources, state
+from ui import drift, resources, state
 
 # Where the app is reached when st.context.url cannot tell (a proxy that rewrites paths, tests).
 BASE_URL_SETTING: Final = "WHITEBOARD_BASE_URL"
@@ -164,6 +164,7 @@ def open_design(design_id: int, revision: int | None = None) -> None:
     st.session_state[state.TITLE_INPUT] = design.title
     which = f"revision {revision} of " if revision and revision != newest else ""
     _done(f"Loaded {which}“{escape_markdown(design.title)}” into every phase.")
+    drift.announce(design)
 
 
 def app_base_url(*, page_url_path: str) -> str:

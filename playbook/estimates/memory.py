@@ -3,7 +3,9 @@
 Formulas: weights = parameters × bytes per value; KV per token per layer = 2 (K and V) ×
 kv_heads × head_dim × bytes for MHA/GQA (Llama 2 paper, GQA paper arXiv:2305.13245), and
 (kv_lora_rank + qk_rope_head_dim) × bytes for MLA (DeepSeek-V2, arXiv:2405.04434 §2.1).
-Sliding-window layers keep at most `sliding_window` tokens (Mistral 7B, arXiv:2310.06825).
+Sliding-window layers keep at most `sliding_window` tokens (Mistral 7B, arXiv:2310.06825);
+chunked-attention layers (Llama 4's `attention_chunk_size`) attend only within the current chunk,
+so they hold at most one chunk of tokens: the same bound, reached at the end of each chunk.
 """
 
 from __future__ import annotations
@@ -55,9 +57,14 @@ def kv_bytes_per_token(model: OpenModel, kv_precision: Precision) -> Estimate:
         )
     assumptions = []
     if model.sliding_window_layers:
+        kept = (
+            f"at most one {model.sliding_window}-token chunk (chunked attention)"
+            if model.window_kind == "chunked"
+            else f"only the last {model.sliding_window} tokens"
+        )
         assumptions.append(
-            f"{model.sliding_window_layers} of {model.layers} layers keep only the last "
-            f"{model.sliding_window} tokens, so long sequences need less than this per token"
+            f"{model.sliding_window_layers} of {model.layers} layers keep {kept}, "
+            "so long sequences need less than this per token"
         )
     return Estimate(
         name="KV cache per token",

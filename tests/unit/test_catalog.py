@@ -30,6 +30,18 @@ REQUIRED_IDS: dict[str, tuple[str, ...]] = {
         "gemma-2-27b",
         "phi-3-mini",
         "deepseek-v3",
+        "llama-4-scout",
+        "llama-4-maverick",
+        "qwen3-8b",
+        "qwen3-32b",
+        "qwen3-30b-a3b",
+        "qwen3-235b-a22b",
+        "gpt-oss-20b",
+        "gpt-oss-120b",
+        "deepseek-v3.1",
+        "deepseek-r1",
+        "gemma-3-27b",
+        "mistral-small-3.2-24b",
     ),
     "hosted_models": (
         "gpt-4o",
@@ -37,6 +49,17 @@ REQUIRED_IDS: dict[str, tuple[str, ...]] = {
         "claude-3.5-sonnet",
         "gemini-1.5-pro",
         "gemini-1.5-flash",
+        "gpt-5.5",
+        "gpt-5.4",
+        "gpt-5.4-mini",
+        "gpt-5.4-nano",
+        "gpt-6-luna",
+        "claude-opus-5.5",
+        "claude-sonnet-5.5",
+        "claude-haiku-5.5",
+        "gemini-3.1-pro",
+        "gemini-3.5-flash",
+        "gemini-2.5-flash-lite",
     ),
     "gpus": (
         "a10g",
@@ -49,6 +72,8 @@ REQUIRED_IDS: dict[str, tuple[str, ...]] = {
         "h200",
         "b200",
         "mi300x",
+        "mi325x",
+        "rtx-pro-6000",
     ),
     "precisions": ("fp16", "bf16", "fp8", "int8", "int4", "fp4"),
     "embedding_models": (
@@ -131,7 +156,18 @@ def test_mixture_of_experts_models_use_fewer_parameters_per_token_than_they_hold
 
     moe = {model_id: model for model_id, model in models.items() if model.active_params is not None}
 
-    assert set(moe) == {"mixtral-8x7b", "deepseek-v3"}
+    assert set(moe) == {
+        "mixtral-8x7b",
+        "deepseek-v3",
+        "deepseek-v3.1",
+        "deepseek-r1",
+        "llama-4-scout",
+        "llama-4-maverick",
+        "qwen3-30b-a3b",
+        "qwen3-235b-a22b",
+        "gpt-oss-20b",
+        "gpt-oss-120b",
+    }
     assert all(model.params_per_token < model.total_params for model in moe.values())
 
 

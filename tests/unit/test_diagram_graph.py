@@ -146,8 +146,8 @@ def test_the_serving_detail_counts_replicas() -> None:
     ("model", "provider", "name"),
     [
         ("gpt-4o", "OpenAI", "GPT-4o"),
-        ("claude-3.5-sonnet", "Anthropic", "Claude 3.5 Sonnet"),
-        ("gemini-1.5-flash", "Google", "Gemini 1.5 Flash"),
+        ("claude-sonnet-5.5", "Anthropic", "Claude Sonnet 5.5"),
+        ("gemini-3.5-flash", "Google", "Gemini 3.5 Flash"),
     ],
 )
 def test_a_hosted_model_shows_its_provider_and_name(model: str, provider: str, name: str) -> None:

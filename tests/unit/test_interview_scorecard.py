@@ -180,6 +180,6 @@ def test_a_decision_one_design_does_not_use_shows_as_not_used() -> None:
     neither = design_differences(hosted_other_open_model, REFERENCE)
 
     assert differences["model.kind"] == ("Self-hosted open model", "Hosted API")
-    assert differences["model.hosted_model"] == ("not used", "claude-3.5-sonnet")
+    assert differences["model.hosted_model"] == ("not used", "claude-sonnet-5.5")
     assert differences["model.open_model"] == ("qwen2.5-7b", "not used")
     assert neither == ()  # both hosted: the open model is used by neither
