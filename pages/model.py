@@ -16,7 +16,7 @@ catalog = catalog_for(state.design())
 # Retired models are hidden from new choices; a saved design that holds one still shows it.
 in_use = {state.design().model.hosted_model, state.design().model.large_model}
 current = offered(catalog.hosted_models, date.today())
-hosted = [m.id for m in catalog.hosted_models if m in current or m.id in in_use]
+hosted = tuple(m.id for m in catalog.hosted_models if m in current or m.id in in_use)
 open_weights = ids(catalog.open_models)
 
 
