@@ -259,6 +259,19 @@ class Design(_Part):
             raise ValueError("; ".join(problems))
         return self
 
+    def __eq__(self, other: object) -> bool:
+        # Two designs are the same when their decisions are: the prices stamped on a saved
+        # revision (saved_prices) are bookkeeping, so a design equals itself saved and loaded.
+        if not isinstance(other, Design):
+            return NotImplemented
+        return self._decisions() == other._decisions()
+
+    def __hash__(self) -> int:
+        return hash(self.model_dump_json(exclude={"saved_prices"}))
+
+    def _decisions(self) -> dict[str, object]:
+        return self.model_dump(exclude={"saved_prices"})
+
     @property
     def uses_rag(self) -> bool:
         """Whether the chosen technique includes retrieval-augmented generation."""

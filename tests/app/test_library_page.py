@@ -22,7 +22,6 @@ from db import (
     save_revision,
 )
 from playbook import Design, dump_design, update_design
-from playbook.drift import stamp_prices
 from playbook.labels import escape_markdown
 from tests.app.library_support import app_engine, click, listed_titles, open_library, save_as
 
@@ -91,8 +90,7 @@ def test_opening_a_saved_design_restores_every_phase(app: AppTest) -> None:
     opener.click().run()
 
     assert "Loaded “Tuned support bot” into every phase" in app.success[0].value
-    # What was saved, carrying the catalog prices it was costed with (playbook.drift).
-    assert app.session_state["design"] == stamp_prices(saved)
+    assert app.session_state["design"] == saved
     app.switch_page("pages/constraints.py").run()
     assert app.select_slider(key="constraints.ttft_ms").value == 2_000
     assert app.toggle(key="constraints.style_gap").value is True
@@ -319,7 +317,7 @@ def test_importing_an_exported_design_saves_it_whole(app: AppTest, engine: Engin
     click(app, "library.import")
 
     assert "Imported “Imported bot”" in app.success[0].value
-    assert load_design(engine, _only_id(engine)) == stamp_prices(design)  # priced as saved
+    assert load_design(engine, _only_id(engine)) == design
 
 
 def test_a_share_link_is_shown_once_and_can_be_revoked(app: AppTest, engine: Engine) -> None:

@@ -63,7 +63,11 @@ def test_stamping_keeps_every_decision_and_adds_the_prices() -> None:
 
     stamped = stamp_prices(design)
 
-    assert stamped.model_copy(update={"saved_prices": ()}) == design
+    # The stamp is bookkeeping: the stamped design is the same design, and hashes the same.
+    assert stamped == design
+    assert hash(stamped) == hash(design)
+    assert stamped.model_dump()["saved_prices"] != ()
+    assert stamped != update_design(design, "model", hosted_model="gpt-5.4")
     assert {p.field for p in stamped.saved_prices} == {
         "usd_per_1m_input", "usd_per_1m_cached_input", "usd_per_1m_output"
     }  # fmt: skip
