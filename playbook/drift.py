@@ -101,9 +101,17 @@ def _retirement(model: HostedModel, catalog: Catalog, today: date) -> Drift | No
 
 
 def catalog_drift(
-    design: Design, saved_prices: tuple[SavedPrice, ...], catalog: Catalog, *, today: date
+    design: Design,
+    saved_prices: tuple[SavedPrice, ...],
+    catalog: Catalog,
+    *,
+    today: date | None = None,
 ) -> list[Drift]:
-    """Return what changed since `design` was saved with `saved_prices`: retirements, prices."""
+    """Return what changed since `design` was saved with `saved_prices`: retirements, prices.
+
+    `today` (default: the system date) decides whether an announced retirement has happened.
+    """
+    today = today or date.today()
     found = [
         drift
         for model in _hosted_in_use(design, catalog)
