@@ -23,7 +23,8 @@ open_weights = ids(catalog.open_models)
 def _any_model(model_id: str) -> str:
     if model_id in hosted:
         entry = next(e for e in catalog.hosted_models if e.id == model_id)
-        when = f", retires {entry.retires_on}" if entry.retires_on else ""
+        verb = "retired" if entry.retired(date.today()) else "retires"
+        when = f", {verb} {entry.retires_on}" if entry.retires_on else ""
         return f"{entry.name} (hosted, {entry.provider}{when})"
     return f"{name_of(catalog.open_models, model_id)} (self-hosted)"
 

@@ -92,7 +92,9 @@ def test_a_design_holding_a_retired_model_still_shows_it(app: AppTest) -> None:
     app.switch_page("pages/model.py").run()
 
     assert not app.exception, app.exception
-    assert app.selectbox(key="model.hosted_model").value == "claude-3.5-sonnet"
+    picker = app.selectbox(key="model.hosted_model")
+    assert picker.value == "claude-3.5-sonnet"
+    assert "Claude 3.5 Sonnet (hosted, Anthropic, retired 2025-10-22)" in picker.options
 
 
 def test_loading_a_design_with_a_retired_model_and_an_old_price_says_what_changed(
