@@ -84,7 +84,9 @@ def text_config(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _int(cfg: Mapping[str, Any], key: str, default: int | None = None) -> int:
-    value = cfg.get(key, default)
+    value = cfg.get(key)
+    if value is None:  # absent or null: the family's default, if it has one
+        value = default
     if value is None:
         meaning = KEY_MEANING.get(key, "")
         raise HfConfigError(

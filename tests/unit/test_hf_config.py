@@ -175,6 +175,15 @@ def test_a_moe_config_without_experts_per_token_is_refused_naming_it() -> None:
         _parse(data)
 
 
+def test_a_null_head_dim_or_kv_heads_falls_back_to_the_transformers_default() -> None:
+    data = {**_config("llama-3.1-8b"), "head_dim": None, "num_key_value_heads": None}
+
+    model = _parse(data)
+
+    # head_dim = hidden / heads = 4,096 / 32; KV heads default to the query heads (MHA).
+    assert (model.head_dim, model.kv_heads, model.attention) == (128, 32, "mha")
+
+
 def test_a_wrongly_typed_value_is_refused_naming_the_key() -> None:
     data = {**_config("llama-3.1-8b"), "num_hidden_layers": "32"}
 
