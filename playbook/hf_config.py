@@ -19,7 +19,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from playbook.catalog import OpenModel
+
+# The form's labels, for messages about what the user typed rather than what the config says.
+FIELD_LABELS = {"id": "Id (lowercase, digits, dots, dashes)", "name": "Name"}
 
 # What each key means, for messages: a user who pasted the wrong file learns what is missing.
 KEY_MEANING = {
@@ -245,26 +250,38 @@ def parse_hf_config(
     window, windowed, kind = _windowed_layers(cfg, layers)
     mla = _is_mla(cfg)
     kv_heads = heads if mla else _int(cfg, "num_key_value_heads", default=heads)
-    return OpenModel(
-        id=model_id,
-        name=name or _name(data) or model_id,
-        total_params=count.total,
-        active_params=count.active if count.active < count.total else None,
-        layers=layers,
-        hidden_size=_int(cfg, "hidden_size"),
-        attention_heads=heads,
-        kv_heads=kv_heads,
-        head_dim=_int(cfg, "qk_nope_head_dim") if mla else _head_dim(cfg),
-        attention="mla" if mla else ("mha" if kv_heads == heads else "gqa"),
-        kv_lora_rank=_int(cfg, "kv_lora_rank") if mla else None,
-        qk_rope_head_dim=_int(cfg, "qk_rope_head_dim") if mla else None,
-        sliding_window=window,
-        sliding_window_layers=min(windowed, layers),
-        window_kind="chunked" if kind == "chunked" else "sliding",
-        max_context=_int(cfg, "max_position_embeddings"),
-        source=source,
-        as_of=as_of,
-    )
+    fields: dict[str, Any] = {
+        "id": model_id,
+        "name": name or _name(data) or model_id,
+        "total_params": count.total,
+        "active_params": count.active if count.active < count.total else None,
+        "layers": layers,
+        "hidden_size": _int(cfg, "hidden_size"),
+        "attention_heads": heads,
+        "kv_heads": kv_heads,
+        "head_dim": _int(cfg, "qk_nope_head_dim") if mla else _head_dim(cfg),
+        "attention": "mla" if mla else ("mha" if kv_heads == heads else "gqa"),
+        "kv_lora_rank": _int(cfg, "kv_lora_rank") if mla else None,
+        "qk_rope_head_dim": _int(cfg, "qk_rope_head_dim") if mla else None,
+        "sliding_window": window,
+        "sliding_window_layers": min(windowed, layers),
+        "window_kind": "chunked" if kind == "chunked" else "sliding",
+        "max_context": _int(cfg, "max_position_embeddings"),
+        "source": source,
+        "as_of": as_of,
+    }
+    try:
+        return OpenModel(**fields)
+    except ValidationError as exc:
+        raise HfConfigError(_readable(exc)) from exc
+
+
+def _readable(exc: ValidationError) -> str:
+    """Return the first validation problem, named by the form's label or the config's key."""
+    error = exc.errors(include_url=False)[0]
+    field = str(error["loc"][0]) if error["loc"] else "config.json"
+    where = FIELD_LABELS.get(field, f"the {field} computed from config.json")
+    return f"{where}: {error['msg'].removeprefix('Value error, ')}"
 
 
 def describe(model: OpenModel) -> str:

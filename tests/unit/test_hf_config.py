@@ -184,6 +184,20 @@ def test_a_null_head_dim_or_kv_heads_falls_back_to_the_transformers_default() ->
     assert (model.head_dim, model.kv_heads, model.attention) == (128, 32, "mha")
 
 
+def test_a_bad_id_is_refused_by_the_label_the_user_sees() -> None:
+    data = _config("qwen3-32b")
+
+    with pytest.raises(HfConfigError, match=r"^Id \(lowercase, digits, dots, dashes\): "):
+        parse_hf_config(data, model_id="Qwen 3!", source="pasted", as_of="2026-12-02")
+
+
+def test_an_impossible_model_names_the_computed_field() -> None:
+    data = {**_config("llama-3.1-8b"), "num_attention_heads": 0}
+
+    with pytest.raises(HfConfigError, match=r"the attention_heads computed from config\.json"):
+        _parse(data)
+
+
 def test_a_wrongly_typed_value_is_refused_naming_the_key() -> None:
     data = {**_config("llama-3.1-8b"), "num_hidden_layers": "32"}
 
