@@ -114,7 +114,7 @@ def _serving(
 
 def _no_fit_reason(report: ServingReport) -> str:
     setup = report.setup
-    budget = setup.gpu_memory_utilization * setup.gpu.memory_gb * 1e9 / GIB
+    budget = setup.gpu_memory_utilization * setup.gpu.memory_bytes / GIB
     weights = report.fit.weights_per_gpu.value
     if weights >= budget:
         return f"does not fit: {weights:,.0f} GiB weights per GPU, {budget:,.0f} GiB usable"

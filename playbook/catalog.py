@@ -21,6 +21,9 @@ Attention = Literal["mha", "gqa", "mla"]
 # layer holds at most N tokens too (Llama 4's local layers, `attention_chunk_size`).
 WindowKind = Literal["sliding", "chunked"]
 Interconnect = Literal["nvlink", "pcie", "infinity_fabric"]
+GIB = 1024**3
+# PCIe Gen4 x16: 16 GT/s × 16 lanes ≈ 32 GB/s each way (PCI-SIG PCIe 4.0 base specification).
+PCIE_GEN4_GBPS = 32.0
 Positive = Annotated[float, Field(gt=0)]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
@@ -124,7 +127,7 @@ class GpuPrice(BaseModel):
 class Gpu(_Entry):
     """An accelerator: memory, bandwidth, dense tensor throughput per number format, and a price."""
 
-    memory_gb: Positive  # decimal GB, as marketed
+    memory_gb: Positive  # the vendor's figure, in `memory_unit`
     bandwidth_tbs: Positive  # TB/s
     dense_tflops: dict[ComputeKind, Positive]  # dense (no sparsity) tensor-core TFLOPS or TOPS
     usd_per_hour: Positive  # on-demand, one GPU
@@ -132,10 +135,25 @@ class Gpu(_Entry):
     price_as_of: str
     # Per-provider prices behind `usd_per_hour` (newer entries list two or more).
     prices: tuple[GpuPrice, ...] = ()
-    # GPU-to-GPU link: kind and per-GPU, per-direction bandwidth in GB/s.
+    # GPU-to-GPU link: kind and per-GPU, per-direction bandwidth in GB/s. Unset: the estimates
+    # assume PCIe Gen4 x16 (`link_gbps`), the slowest link a data-centre GPU has.
     interconnect: Interconnect | None = None
     interconnect_gbps: Positive | None = None
     interconnect_source: str | None = None
+    # What the vendor's "80GB" means: HBM parts expose binary GiB (an H100 80GB shows 81,559 MiB),
+    # GDDR parts with ECC on show about the decimal GB. "GB" is the cautious default.
+    memory_unit: Literal["GB", "GiB"] = "GB"
+    memory_unit_source: str | None = None
+
+    @property
+    def link_gbps(self) -> float:
+        """GB/s per direction the GPU's all-reduces move over (PCIe Gen4 x16 when unpublished)."""
+        return self.interconnect_gbps or PCIE_GEN4_GBPS
+
+    @property
+    def memory_bytes(self) -> float:
+        """Bytes of memory the GPU exposes: `memory_gb` read in its unit (GiB or GB)."""
+        return self.memory_gb * (GIB if self.memory_unit == "GiB" else 1e9)
 
     @model_validator(mode="after")
     def _has_16_bit(self) -> Gpu:

@@ -14,8 +14,10 @@ from playbook.estimates.base import Estimate
 from playbook.estimates.cost import self_hosted_usd_per_1m_output
 from playbook.estimates.memory import kv_bytes_per_token, weights_memory
 from playbook.estimates.serving import (
+    CLI_NAMES,
     Load,
     ServingSetup,
+    engine,
     itl,
     kv_cache_in_use,
     memory_fit,
@@ -50,13 +52,25 @@ def register(commands: Commands) -> None:
     estimate.add_argument("--gpus", type=positive_int, default=1, help="GPUs per replica (TP)")
     estimate.add_argument("--precision", default="bf16", help="weight precision id")
     estimate.add_argument("--kv-precision", default="bf16", help="KV-cache precision id")
+    estimate.add_argument(
+        "--engine",
+        choices=tuple(CLI_NAMES),
+        default="vllm",
+        help="serving engine: its batch limit, memory fraction and batching (default vllm)",
+    )
+    estimate.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="an engine benchmark without the HTTP API: no per-request overhead",
+    )
     estimate.add_argument("--prompt-tokens", type=positive_int, default=1_500)
     estimate.add_argument("--output-tokens", type=positive_int, default=300)
     estimate.add_argument(
         "--concurrency",
         type=_concurrency,
         default=None,
-        help="requests in flight, or 'max' (default): as many as fit",
+        help="requests in flight (a static-batch benchmark: the batch), or 'max' (default): "
+        "as many as the engine would run",
     )
     estimate.add_argument("--json", action="store_true", help="one JSON object")
     estimate.set_defaults(run=_estimate)
@@ -114,6 +128,8 @@ def _setup(args: argparse.Namespace, catalog: Catalog) -> ServingSetup:
         kv_precision=find(catalog.precisions, args.kv_precision, what="KV precision"),
         prompt_tokens=args.prompt_tokens,
         output_tokens=args.output_tokens,
+        engine=CLI_NAMES[args.engine],
+        served=not args.engine_only,
     )
 
 
@@ -126,6 +142,8 @@ def _estimate_data(setup: ServingSetup, load: Load, catalog: Catalog) -> dict[st
     point = operating_point(setup, load=load)
     data: dict[str, Any] = {
         "setup": setup.describe(),
+        "engine": next(name for name, engine_id in CLI_NAMES.items() if engine_id == setup.engine),
+        "batch_limit": min(setup.max_num_seqs, int(fit.max_concurrency.value)),
         "weights_gib": weights_memory(setup.model, setup.precision).value,
         "weights_gib_per_gpu": fit.weights_per_gpu.value,
         "kv_bytes_per_token": kv_bytes_per_token(setup.model, setup.kv_precision).value,
@@ -173,6 +191,7 @@ def _estimate(args: argparse.Namespace, catalog: Catalog) -> int:
     print(
         f"{data['setup']}; {setup.prompt_tokens:,} prompt + {setup.output_tokens:,} output tokens"
     )
+    print(f"engine: {engine(setup.engine).name}, at most {data['batch_limit']:,} sequences at once")
     print(f"load: {load.describe()}")
     print(data["verdict"])
     for fix in data["fixes"]:

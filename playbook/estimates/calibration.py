@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from playbook.catalog import Catalog, UnknownEntryError, find
 from playbook.estimates.serving import (
+    ENGINE_IDS,
     Efficiency,
     Load,
     ServingSetup,
@@ -38,22 +39,41 @@ _FIELDS: dict[Metric, tuple[str, ...]] = {
     "throughput": ("output_throughput_tok_s", "output_throughput_tok_s_total"),
 }
 _START = Efficiency(
-    compute=0.5, bandwidth=0.5, step_overhead_ms=1.0, request_overhead_ms=10.0, allreduce_us=10.0
+    compute=0.5,
+    bandwidth=0.7,
+    link=0.7,
+    allreduce_us=10.0,
+    request_overhead_ms=10.0,
+    sequence_us=2.0,
+    step_ms_vllm=1.0,
+    step_ms_sglang=1.0,
+    step_ms_tensorrt_llm=1.0,
+    step_ms_tgi=1.0,
 )
 _STEPS = {
     "compute": 0.1,
     "bandwidth": 0.1,
-    "step_overhead_ms": 1.0,
-    "request_overhead_ms": 8.0,
+    "link": 0.1,
     "allreduce_us": 8.0,
+    "request_overhead_ms": 8.0,
+    "sequence_us": 2.0,
+    **{f"step_ms_{engine_id}": 1.0 for engine_id in ENGINE_IDS},
 }
+# Physical ranges: no per-request HTTP cost above 50 ms, no CPU step above 20 ms, no all-reduce
+# latency above 100 µs (NCCL's small-message latency on one node is 5-50 µs). They keep a factor
+# from soaking up an error that belongs to another part of the model.
 _BOUNDS = {
-    "compute": (0.01, 1.0),
-    "bandwidth": (0.01, 1.0),
-    "step_overhead_ms": (0.0, 100.0),
-    "request_overhead_ms": (0.0, 1_000.0),
-    "allreduce_us": (0.0, 1_000.0),
+    "compute": (0.05, 1.0),
+    "bandwidth": (0.05, 1.0),
+    "link": (0.05, 1.0),
+    "allreduce_us": (0.0, 100.0),
+    "request_overhead_ms": (0.0, 50.0),
+    "sequence_us": (0.0, 50.0),
+    **{f"step_ms_{engine_id}": (0.0, 20.0) for engine_id in ENGINE_IDS},
 }
+
+
+_CAP = math.log(3)
 
 
 class _Frozen(BaseModel):
@@ -64,6 +84,7 @@ class Case(_Frozen):
     """One usable measurement: the setup, the load, and what was measured."""
 
     row_id: str
+    source_id: str  # the publication it comes from (leave-one-source-out groups by it)
     setup: ServingSetup
     load: Load
     measured: dict[Metric, float]  # ms for ttft and itl, output tokens/s for throughput
@@ -103,6 +124,10 @@ class CalibrationReport(_Frozen):
         """Return the median absolute percentage error of `which` on `metric`."""
         return statistics.median(p.error(which) for p in self.predictions if p.metric == metric)
 
+    def count(self, metric: Metric) -> int:
+        """Return how many measurements of `metric` were predicted."""
+        return sum(1 for p in self.predictions if p.metric == metric)
+
     def rows_used(self) -> tuple[str, ...]:
         """Return the ids of the rows with at least one metric in the fit, in file order."""
         return tuple(dict.fromkeys(p.row_id for p in self.predictions))
@@ -126,6 +151,11 @@ def _measured(row: Mapping[str, Any]) -> dict[Metric, float]:
 
 def _case(row: Mapping[str, Any], catalog: Catalog) -> Case:
     setup = row["setup"]
+    optional = {
+        key: setup[key]
+        for key in ("gpu_memory_utilization", "max_num_seqs", "prefill_chunk_tokens")
+        if key in setup
+    }
     serving = ServingSetup(
         model=find(catalog.open_models, setup["model"], what="model"),
         gpu=find(catalog.gpus, setup["gpu"], what="GPU"),
@@ -134,9 +164,24 @@ def _case(row: Mapping[str, Any], catalog: Catalog) -> Case:
         kv_precision=find(catalog.precisions, setup["kv_precision"], what="precision"),
         prompt_tokens=setup["prompt_tokens"],
         output_tokens=setup["output_tokens"],
+        engine=row["engine_id"],
+        served=row["measured_as"] == "served",
+        **optional,
     )
     load = Load(qps=setup.get("qps"), concurrency=setup.get("concurrency"))
-    return Case(row_id=row["id"], setup=serving, load=load, measured=_measured(row))
+    return Case(
+        row_id=row["id"],
+        source_id=row["source_id"],
+        setup=serving,
+        load=load,
+        measured=_measured(row),
+    )
+
+
+def _overloaded(row: Mapping[str, Any]) -> bool:
+    """Whether an open-loop run finished clearly fewer requests per second than it offered."""
+    offered, finished = row["setup"].get("qps"), row.get("measured_req_per_s")
+    return offered is not None and finished is not None and finished < 0.9 * offered
 
 
 def cases(
@@ -157,6 +202,19 @@ def cases(
             continue
         for metric, reason in row["setup"].get("skip", {}).items():
             skipped.append(Skipped(row_id=row["id"], reason=reason, metric=metric))
+        if _overloaded(row):
+            reason = (
+                f"overloaded: {row['measured_req_per_s']:g} requests/s finished of "
+                f"{row['setup']['qps']:g} offered, so the queue grew through the run (its mean "
+                "TTFT depends on the run's length) and the batch sat at the deployment's limit, "
+                "which the source does not publish (so did the ITL)"
+            )
+            transient: tuple[Metric, ...] = ("ttft", "itl")
+            for metric in transient:
+                if metric in case.measured:
+                    skipped.append(Skipped(row_id=row["id"], reason=reason, metric=metric))
+            measured = {k: v for k, v in case.measured.items() if k not in transient}
+            case = case.model_copy(update={"measured": measured})
         used.append(case)
     return tuple(used), tuple(skipped)
 
@@ -190,14 +248,15 @@ def naive(case: Case) -> dict[Metric, float]:
 
 
 def loss(all_cases: Sequence[Case], efficiency: Efficiency) -> float:
-    """Return the mean absolute log error of our estimates over every measured number."""
-    total, count = 0.0, 0
+    """Return the mean absolute log error per metric, averaged over the metrics measured."""
+    totals: dict[Metric, list[float]] = {}
     for case in all_cases:
         for metric, value in predict(case, efficiency).items():
             finite = 0 < value < math.inf  # an overloaded estimate counts as a large miss
-            total += abs(math.log(value / case.measured[metric])) if finite else 10.0
-            count += 1
-    return total / count
+            # Capped at log(3): a row the model cannot describe should not steer the fit.
+            miss = min(abs(math.log(value / case.measured[metric])), _CAP) if finite else _CAP
+            totals.setdefault(metric, []).append(miss)
+    return statistics.fmean(statistics.fmean(misses) for misses in totals.values())
 
 
 def _clamped(efficiency: Efficiency, name: str, value: float) -> Efficiency:
@@ -213,8 +272,13 @@ def fit(
 ) -> Efficiency:
     """Return the efficiency factors that minimise `objective` (pattern search, stdlib only)."""
     best, best_loss = start, objective(all_cases, start)
-    steps = dict(_STEPS)
-    while max(step / _STEPS[name] for name, step in steps.items()) > 1e-3:
+    measured_engines = {case.setup.engine for case in all_cases}
+    steps = {
+        name: step
+        for name, step in _STEPS.items()
+        if not name.startswith("step_ms_") or name.removeprefix("step_ms_") in measured_engines
+    }
+    while max(step / _STEPS[name] for name, step in steps.items()) > 1 / 64:
         improved = False
         for name, step in steps.items():
             for candidate_value in (getattr(best, name) + step, getattr(best, name) - step):
@@ -225,7 +289,13 @@ def fit(
                     break
         if not improved:
             steps = {name: step / 2 for name, step in steps.items()}
-    return best
+    # An engine with no measurement takes vLLM's step overhead (the nearest engine in design).
+    unmeasured = {
+        f"step_ms_{engine_id}": best.step_ms_vllm
+        for engine_id in ENGINE_IDS
+        if engine_id not in measured_engines
+    }
+    return best.model_copy(update=unmeasured)
 
 
 def report(
@@ -248,3 +318,22 @@ def report(
     return CalibrationReport(
         efficiency=efficiency, predictions=tuple(predictions), skipped=tuple(skipped)
     )
+
+
+def leave_one_source_out(all_cases: Sequence[Case]) -> tuple[Prediction, ...]:
+    """Return each case predicted by factors fitted without any row of its publication."""
+    predictions: list[Prediction] = []
+    for source in dict.fromkeys(case.source_id for case in all_cases):
+        held_out = [case for case in all_cases if case.source_id == source]
+        factors = fit([case for case in all_cases if case.source_id != source])
+        predictions += report(held_out, (), factors).predictions
+    return tuple(predictions)
+
+
+def median_errors(predictions: Sequence[Prediction]) -> dict[Metric, float]:
+    """Return our median absolute percentage error per metric over `predictions`."""
+    return {
+        metric: statistics.median(p.error("ours") for p in predictions if p.metric == metric)
+        for metric in METRICS
+        if any(p.metric == metric for p in predictions)
+    }

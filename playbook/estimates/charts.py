@@ -53,7 +53,7 @@ class ClassCost(_Row):
 
 def memory_breakdown(setup: ServingSetup, *, load: Load) -> tuple[MemorySlice, ...]:
     """Return one GPU's memory split into weights, KV cache in use, reserved, and free."""
-    total = setup.gpu.memory_gb * 1e9 / GIB
+    total = setup.gpu.memory_bytes / GIB
     weights = weights_per_gpu(setup).value
     kv = kv_cache_in_use(setup, load=load).value / setup.tensor_parallel
     reserved = OVERHEAD_GIB_PER_GPU + (1 - setup.gpu_memory_utilization) * total

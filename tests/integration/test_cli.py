@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = {
     "weights_gib": float,
@@ -18,7 +20,34 @@ REQUIRED = {
     "itl_ms": float,
     "output_tokens_per_s": float,
     "usd_per_1m_output_tokens": float,
+    "engine": str,
+    "batch_limit": int,
 }
+# Llama 3.1 8B in FP8 on an H200 with 128 + 128 tokens: thousands of sequences fit, so each
+# engine's own batch limit is what binds.
+SMALL = (
+    "estimate",
+    "--model",
+    "llama-3.1-8b",
+    "--gpu",
+    "h200",
+    "--precision",
+    "fp8",
+    "--kv-precision",
+    "fp8",
+    "--prompt-tokens",
+    "128",
+    "--output-tokens",
+    "128",
+    "--json",
+)
+
+
+def _json(*args: str) -> dict[str, object]:
+    done = _run(*args)
+    assert done.returncode == 0, done.stderr
+    data: dict[str, object] = json.loads(done.stdout)
+    return data
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -112,4 +141,62 @@ def test_a_bad_number_exits_2_with_one_line() -> None:
 
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_estimate_defaults_to_vllm_and_reports_the_engine_and_its_batch_limit() -> None:
+    data = _json(*SMALL)
+
+    # vLLM runs at most 1,024 sequences on a GPU of 70 GiB or more (max_num_seqs default).
+    assert (data["engine"], data["batch_limit"], data["concurrency"]) == ("vllm", 1024, 1024.0)
+
+
+@pytest.mark.parametrize(("engine", "limit"), [("sglang", 4096), ("trt-llm", 2048)])
+def test_each_engine_runs_its_own_batch_limit_at_concurrency_max(engine: str, limit: int) -> None:
+    data = _json(*SMALL, "--engine", engine, "--concurrency", "max")
+
+    assert (data["engine"], data["batch_limit"], data["concurrency"]) == (engine, limit, limit)
+
+
+def test_the_engine_changes_the_estimates_not_only_the_label() -> None:
+    vllm, trt = (
+        _json(*SMALL, "--concurrency", "64"),
+        _json(*SMALL, "--engine", "trt-llm", "--concurrency", "64"),
+    )
+
+    assert vllm["kv_cache_gib"] == trt["kv_cache_gib"]
+    assert vllm["itl_ms"] != trt["itl_ms"]
+
+
+def test_concurrency_n_means_n_requests_in_flight() -> None:
+    data = _json(*SMALL, "--concurrency", "8")
+
+    assert data["concurrency"] == 8.0
+
+
+def test_an_fp8_kv_cache_halves_the_kv_bytes_per_token() -> None:
+    args = ("estimate", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--json")
+
+    bf16, fp8 = _json(*args), _json(*args, "--kv-precision", "fp8")
+
+    assert fp8["kv_bytes_per_token"] == bf16["kv_bytes_per_token"] / 2 == 65_536
+
+
+def test_an_engine_only_run_is_faster_to_first_token_by_the_request_overhead_alone() -> None:
+    args = (*SMALL, "--concurrency", "1")
+
+    served, engine_only = _json(*args), _json(*args, "--engine-only")
+
+    assert served["ttft_ms"] > engine_only["ttft_ms"]
+    assert (served["itl_ms"], served["output_tokens_per_s"]) == (
+        engine_only["itl_ms"],
+        engine_only["output_tokens_per_s"],
+    )
+
+
+def test_an_unknown_engine_exits_2_listing_the_choices() -> None:
+    done = _run(*SMALL, "--engine", "llama.cpp")
+
+    assert done.returncode == 2
+    assert "trt-llm" in done.stderr
     assert "Traceback" not in done.stderr

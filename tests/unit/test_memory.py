@@ -178,3 +178,38 @@ def test_more_sequences_or_more_tokens_never_lower_the_kv_cache(
 
     assert before.value <= more_tokens_only.value <= more_of_both.value
     assert before.value <= more_sequences_only.value <= more_of_both.value
+
+
+@pytest.mark.parametrize(
+    ("gpu_id", "expected_bytes"),
+    [
+        # HBM parts: the vendor's figure is GiB (an H100 80GB shows 81,559 MiB in nvidia-smi).
+        ("h100-sxm", 80 * GIB),
+        ("h200", 141 * GIB),
+        ("a100-80gb", 80 * GIB),
+        # GDDR6 with ECC on: 46,068 MiB visible on an L40S, about 48 decimal GB.
+        ("l40s", 48e9),
+        ("l4", 24e9),
+    ],
+)
+def test_gpu_memory_is_read_in_the_unit_the_vendor_means(
+    gpu_id: str, expected_bytes: float
+) -> None:
+    gpu = find(CATALOG.gpus, gpu_id)
+
+    assert gpu.memory_bytes == expected_bytes
+    assert gpu.memory_unit_source
+
+
+def test_every_catalog_gpu_names_its_interconnect_with_a_source() -> None:
+    for gpu in CATALOG.gpus:
+        assert gpu.interconnect in {"nvlink", "pcie", "infinity_fabric"}, gpu.id
+        assert gpu.interconnect_gbps > 0, gpu.id
+        assert gpu.interconnect_source, gpu.id
+
+
+def test_nvlink_moves_more_bytes_than_pcie() -> None:
+    # NVLink 4 on an H100 SXM: 450 GB/s each way; PCIe Gen4 x16 on an L40S: 32 GB/s each way.
+    h100, l40s = find(CATALOG.gpus, "h100-sxm"), find(CATALOG.gpus, "l40s")
+
+    assert (h100.interconnect_gbps, l40s.interconnect_gbps) == (450, 32)

@@ -170,7 +170,7 @@ TRIGGERS: list[tuple[str, str, Change]] = [
         "self_hosted",
         _set("constraints", total_response_s=0.5),
     ),
-    ("serving.too_few_replicas", "self_hosted", _set("constraints", itl_ms=15)),
+    ("serving.too_few_replicas", "self_hosted", _set("constraints", itl_ms=12)),
     (
         "serving.context_over_serving_limit",
         "self_hosted",

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playbook import update_design
-from playbook.catalog import Gpu, OpenModel, Precision, load_catalog
+from playbook.catalog import Gpu, OpenModel, Precision, find, load_catalog
 from playbook.design import Design
-from playbook.estimates.memory import weights_memory
+from playbook.estimates.memory import kv_bytes_per_token, weights_memory
 from playbook.estimates.serving import (
+    Efficiency,
     Load,
     ServingSetup,
+    allreduce_bytes_per_token,
     itl,
     kv_cache_in_use,
+    kv_space_bytes,
     max_concurrency,
     memory_fit,
     operating_point,
     prefill_time,
+    sequence_bytes,
+    sequences_that_fit,
     serving_report,
     setup_from_design,
     ttft,
+    weights_per_gpu,
 )
 
 SOURCE = {"source": "test fixture", "as_of": "2024"}
@@ -237,3 +244,184 @@ def test_a_self_hosted_design_gets_a_report_with_verdicts_against_its_targets() 
     assert report.fit.fits
     assert any("TTFT" in line for line in report.verdicts)
     assert {e.name for e in report.estimates} >= {"Time to first token", "Inter-token latency"}
+
+
+# --- golden values: each formula worked by hand on a round-numbered toy setup ------------------
+#
+# Toy 10B: 10e9 parameters, 10 layers, hidden 4096, 32 heads, 4 KV heads of 128.
+# Lab 80: 80 GiB, 2.0 TB/s, 1,000 dense BF16 TFLOPS, NVLink at 400 GB/s per direction.
+# Factors: 50 % of peak FLOPS, bandwidth and link; 10 µs per all-reduce; 5 ms per served
+# request; 1 ms of CPU per step for every engine; nothing per sequence.
+# Requests: 1,000 prompt + 1,000 output tokens.
+
+LAB = Gpu(
+    id="lab-80",
+    name="Lab 80",
+    memory_gb=80,
+    memory_unit="GiB",
+    bandwidth_tbs=2.0,
+    dense_tflops={"bf16": 1000},
+    usd_per_hour=2.0,
+    price_source="test",
+    price_as_of="2026",
+    interconnect="nvlink",
+    interconnect_gbps=400,
+    **SOURCE,
+)
+TOY = OpenModel(
+    id="toy-10b",
+    name="Toy 10B",
+    total_params=10e9,
+    layers=10,
+    hidden_size=4096,
+    attention_heads=32,
+    kv_heads=4,
+    head_dim=128,
+    attention="gqa",
+    max_context=32_768,
+    **SOURCE,
+)
+ROUND = Efficiency(
+    compute=0.5,
+    bandwidth=0.5,
+    link=0.5,
+    allreduce_us=10,
+    request_overhead_ms=5,
+    sequence_us=0,
+    step_ms_vllm=1,
+    step_ms_sglang=1,
+    step_ms_tensorrt_llm=1,
+    step_ms_tgi=1,
+)
+ONE = Load(concurrency=1)
+
+
+def _toy(**changes: object) -> ServingSetup:
+    fields: dict[str, object] = {
+        "model": TOY,
+        "gpu": LAB,
+        "precision": BF16,
+        "kv_precision": BF16,
+        "prompt_tokens": 1_000,
+        "output_tokens": 1_000,
+    }
+    return ServingSetup.model_validate(fields | changes)
+
+
+def test_golden_weights_per_gpu_split_evenly_over_tensor_parallel_gpus() -> None:
+    # 10e9 parameters × 2 B = 20e9 B = 18.63 GiB; over 2 GPUs 9.31 GiB each.
+    setup = _toy(tensor_parallel=2)
+
+    assert weights_per_gpu(setup).value == pytest.approx(20e9 / 2 / 2**30)
+
+
+def test_golden_kv_bytes_per_token_and_fp8_kv_halves_them() -> None:
+    # 2 (K, V) × 10 layers × 4 KV heads × 128 × 2 B = 20,480 B; FP8 (1 B) is 10,240 B.
+    bf16 = kv_bytes_per_token(TOY, BF16).value
+    fp8 = kv_bytes_per_token(TOY, FP8).value
+
+    assert (bf16, fp8) == (20_480, 10_240)
+    assert sequence_bytes(_toy(kv_precision=FP8)) == sequence_bytes(_toy()) / 2
+
+
+def test_golden_kv_is_replicated_when_tensor_parallel_exceeds_the_kv_heads() -> None:
+    # A sequence of 2,000 tokens holds 2,000 × 20,480 B = 40.96 MB. At TP 8 over 4 KV heads each
+    # head lives on 8 ÷ 4 = 2 GPUs, so the replica holds 2 copies: 81.92 MB. TP 4 holds one.
+    assert sequence_bytes(_toy(tensor_parallel=4)) == 40_960_000
+    assert sequence_bytes(_toy(tensor_parallel=8)) == 81_920_000
+
+
+def test_golden_sequences_that_fit_after_the_per_gpu_overhead() -> None:
+    # vLLM takes 0.9 of all memory: 0.9 × 80 GiB = 77,309,411,328 B, minus 20e9 B of weights,
+    # minus the 2 GiB per-GPU overhead (2,147,483,648 B) = 55,161,927,680 B for the KV cache;
+    # ÷ 40,960,000 B per 2,000-token sequence = 1,346.7 -> 1,346 sequences.
+    # TensorRT-LLM takes 0.9 of what is free: 0.9 × (85,899,345,920 - 20e9 - 2,147,483,648)
+    # = 57,376,676,044.8 B -> 1,400 sequences.
+    vllm, trt = _toy(), _toy(engine="tensorrt_llm")
+
+    assert kv_space_bytes(vllm) == pytest.approx(55_161_927_680)
+    assert sequences_that_fit(vllm) == 1_346
+    assert kv_space_bytes(trt) == pytest.approx(57_376_676_044.8)
+    assert sequences_that_fit(trt) == 1_400
+
+
+def test_golden_itl_counts_two_all_reduces_per_layer_with_their_bytes() -> None:
+    # TP 2, one sequence: a decode step reads 20e9 B of weights at 2 × 2.0 TB/s × 0.5 = 10 ms
+    # (the 20 GFLOP take 0.02 ms at 2 × 1,000 TFLOPS × 0.5, so reading wins); the KV at the
+    # average context 1,000 + 500 tokens is 30.72 MB = 0.01536 ms; CPU 1 ms; and 2 × 10 layers
+    # = 20 all-reduces, each 10 µs + 2 × (2 - 1) ÷ 2 × 4096 × 2 B = 8,192 B over 400 GB/s × 0.5
+    # (40.96 ns): 20 × 10.04096 µs = 0.2008192 ms. ITL = 11.2161792 ms.
+    setup = _toy(tensor_parallel=2)
+
+    point = operating_point(setup, load=ONE, efficiency=ROUND)
+
+    assert allreduce_bytes_per_token(setup) == 8_192
+    assert point.itl_s * 1e3 == pytest.approx(11.2161792, rel=1e-9)
+
+
+def test_golden_ttft_is_the_prefill_plus_the_request_overhead_when_served() -> None:
+    # Prefill of 1,000 tokens at TP 2: 1,000 × 2 × 10e9 = 2e13 FLOP ÷ 1e15 = 20 ms (more than the
+    # 10 ms of weights), attention 1,000 × 2 × 10 × 500 × 4,096 = 4.096e10 FLOP = 0.04096 ms,
+    # CPU 1 ms, 20 all-reduces of 10 µs + 1,000 × 40.96 ns = 1.0192 ms: 22.06016 ms. Served over
+    # HTTP adds the 5 ms request overhead: 27.06016 ms. An engine-only run differs by it alone.
+    served = operating_point(_toy(tensor_parallel=2), load=ONE, efficiency=ROUND)
+    engine_only = operating_point(_toy(tensor_parallel=2, served=False), load=ONE, efficiency=ROUND)
+
+    assert engine_only.ttft_s * 1e3 == pytest.approx(22.06016, rel=1e-9)
+    assert served.ttft_s * 1e3 == pytest.approx(27.06016, rel=1e-9)
+    assert (served.itl_s, served.output_tokens_per_s) == (
+        engine_only.itl_s,
+        engine_only.output_tokens_per_s,
+    )
+
+
+def test_golden_throughput_is_littles_law_over_prefill_and_decode() -> None:
+    # One request at a time: a request takes 22.06016 ms of prefill + 999 × 11.2161792 ms of
+    # decode = 11.22702318 s, so 1,000 output tokens ÷ 11.22702318 s = 89.0708 tokens/s.
+    point = operating_point(_toy(tensor_parallel=2), load=ONE, efficiency=ROUND)
+
+    assert point.output_tokens_per_s == pytest.approx(89.0708057, rel=1e-6)
+
+
+def test_golden_ttft_waits_for_earlier_prefills_as_an_md1_queue() -> None:
+    # SGLang runs a prefill as its own pass (22.06016 ms, S). With 4 requests in flight the
+    # model finds prefills take rho = 0.5835 % of the time; the M/D/1 wait is
+    # rho × S ÷ (2 × (1 - rho)) = 0.005835 × 22.06016 ÷ (2 × 0.994165) = 0.064741 ms, plus half
+    # of a decode step (11.2647168 ms at batch 4) for the 3 of 4 who arrive mid-step:
+    # 0.75 × 11.2647168 ÷ 2 = 4.2242688 ms. Wait 4.28901 ms; TTFT 5 + 4.28901 + 22.06016 ms.
+    point = operating_point(
+        _toy(tensor_parallel=2, engine="sglang"), load=Load(concurrency=4), efficiency=ROUND
+    )
+    rho = point.prefill_busy
+
+    assert rho == pytest.approx(0.0058352164, rel=1e-6)
+    assert point.step_s * 1e3 == pytest.approx(11.2647168, rel=1e-9)
+    assert point.queue_wait_s == pytest.approx(
+        rho * point.prefill_s / (2 * (1 - rho)) + 0.75 * point.step_s / 2, rel=1e-12
+    )
+    assert point.ttft_s * 1e3 == pytest.approx(5 + 4.289009479 + 22.06016, rel=1e-8)
+
+
+def test_golden_engine_defaults_come_from_their_documentation() -> None:
+    # vLLM: max_num_seqs 1024 on GPUs of 70 GiB or more except the A100, else 256; 0.9 of memory.
+    # SGLang: 0.85 of memory at TP 4. TensorRT-LLM: 2048 sequences.
+    catalog = load_catalog()
+    h100, a100, l40s = (find(catalog.gpus, gpu) for gpu in ("h100-sxm", "a100-80gb", "l40s"))
+
+    assert [_setup(gpu=gpu).max_num_seqs for gpu in (h100, a100, l40s)] == [1024, 256, 256]
+    assert _setup(engine="tensorrt_llm").max_num_seqs == 2048
+    assert _setup(engine="sglang", tensor_parallel=4).gpu_memory_utilization == 0.85
+    assert _setup(engine="vllm").gpu_memory_utilization == 0.9
+
+
+def test_an_moe_prefill_rides_in_the_decode_step_when_the_engine_mixes_batches() -> None:
+    # Mixtral in FP8 on one H100: beside 64 decoders most experts are already read, so vLLM's
+    # prefill adds only the experts that are new; SGLang's own prefill pass reads them again.
+    load = Load(concurrency=64)
+
+    def added_per_prefill(engine: str) -> float:
+        setup = _setup(MIXTRAL, engine=engine, precision=FP8, kv_precision=FP8)
+        point = operating_point(setup, load=load)
+        return point.prefill_busy / (point.request_rate * 63 / 64)  # busy = rate × added × others
+
+    assert added_per_prefill("vllm") < 0.8 * added_per_prefill("sglang")

@@ -12,10 +12,19 @@ requests' prefills interrupt the decode steps, a new request waits for earlier p
 from __future__ import annotations
 
 from playbook.estimates.serving.core import (
+    allreduce_bytes_per_token,
     best_rate,
     expected_tokens_per_step,
     operating_point,
     weight_bytes_read,
+)
+from playbook.estimates.serving.engines import (
+    CLI_NAMES,
+    ENGINE_IDS,
+    Engine,
+    EngineId,
+    engine,
+    load_engines,
 )
 from playbook.estimates.serving.fit import (
     Fix,
@@ -60,6 +69,7 @@ from playbook.estimates.serving.setup import (
 )
 
 __all__ = [
+    "CLI_NAMES",
     "DEFAULT_ACCEPTANCE_RATE",
     "DEFAULT_DRAFT_TOKENS",
     "DEFAULT_MAX_NUM_SEQS",
@@ -67,22 +77,28 @@ __all__ = [
     "DEFAULT_UTILIZATION",
     "DRAFT_COST",
     "EFFICIENCY_SOURCE",
+    "ENGINE_IDS",
     "OVERHEAD_GIB_PER_GPU",
     "Efficiency",
+    "Engine",
+    "EngineId",
     "Fix",
     "Load",
     "MemoryFit",
     "OperatingPoint",
     "ServingReport",
     "ServingSetup",
+    "allreduce_bytes_per_token",
     "best_rate",
     "design_load",
+    "engine",
     "expected_tokens_per_step",
     "itl",
     "kv_cache_in_use",
     "kv_space",
     "kv_space_bytes",
     "load_efficiency",
+    "load_engines",
     "max_concurrency",
     "memory_fit",
     "operating_point",

@@ -6,7 +6,9 @@ import math
 from typing import NamedTuple
 
 from playbook.catalog import OpenModel, Precision
+from playbook.estimates.serving.engines import engine
 from playbook.estimates.serving.setup import (
+    ACTIVATION_BYTES,
     DRAFT_COST,
     Efficiency,
     Load,
@@ -22,8 +24,12 @@ from playbook.estimates.serving.setup import (
 
 
 class _Core(NamedTuple):
-    prefill_s: float
-    request_s: float
+    prefill_flops: float  # the prompt's prefill FLOPs (new tokens; attention to cached ones)
+    prefill_attention_flops: float  # the attention part of them
+    prefill_tokens: float  # new prompt tokens (not found in the prefix cache)
+    chunks: int  # forward passes the prefill is split into (chunked prefill)
+    mixed: bool  # prefill chunks ride in the decode step (continuous batching)
+    request_s: float  # per served request (HTTP, tokenising); 0 for an engine-only run
     decode_tokens: float  # output tokens after the first, which the prefill produces
     output_tokens: float
     max_batch: int
@@ -31,16 +37,38 @@ class _Core(NamedTuple):
     active_share: float | None  # mixture-of-experts: active ÷ total parameters
     kv_seq_bytes: float  # KV one decoding sequence holds on average
     flops_per_token: float  # decode FLOPs per token, attention at the average context included
+    attention_flops_per_token: float  # the attention part of them
     bytes_per_s: float  # effective bandwidth of the replica
     flops_per_s: float  # effective FLOPS of the replica
-    fixed_step_s: float
+    step_s: float  # the engine's CPU time per forward pass
+    sequence_s: float  # and per sequence in it
+    allreduces: int  # per forward pass: 2 per layer under tensor parallelism, else 0
+    allreduce_s: float  # latency of one all-reduce
+    allreduce_token_s: float  # wire time of one token's activations in one all-reduce
     spec: tuple[float, int] | None  # (acceptance rate, draft tokens) when speculating
 
 
-def _allreduce_s(setup: ServingSetup, eff: Efficiency) -> float:
-    # Megatron-LM tensor parallelism: two all-reduces per layer per forward pass
-    # (Shoeybi et al. 2019, arXiv:1909.08053 §3). Only their latency is modelled (fitted).
-    return 2 * setup.model.layers * eff.allreduce_us * 1e-6 if setup.tensor_parallel > 1 else 0.0
+def allreduce_bytes_per_token(setup: ServingSetup) -> float:
+    """Return the bytes each GPU sends per token in one ring all-reduce: 2(tp-1)/tp × hidden × 2."""
+    # A ring all-reduce of S bytes over tp GPUs sends 2(tp-1)/tp × S from every GPU (reduce-scatter
+    # then all-gather; Patarasuk & Yuan 2009). S = hidden × 2 bytes per token (16-bit activations).
+    tp = setup.tensor_parallel
+    return 2 * (tp - 1) / tp * setup.model.hidden_size * ACTIVATION_BYTES
+
+
+def _allreduce_parts(setup: ServingSetup, eff: Efficiency) -> tuple[int, float, float]:
+    # Megatron-LM tensor parallelism: two all-reduces per layer per forward pass (Shoeybi et al.
+    # 2019, arXiv:1909.08053 §3), each a latency plus its bytes over the GPU's link.
+    if setup.tensor_parallel == 1:
+        return 0, 0.0, 0.0
+    link = setup.gpu.interconnect_gbps * 1e9 * eff.link
+    return 2 * setup.model.layers, eff.allreduce_us * 1e-6, allreduce_bytes_per_token(setup) / link
+
+
+def _allreduce_s(setup: ServingSetup, eff: Efficiency, tokens: float = 1.0) -> float:
+    """Return the all-reduce time of one forward pass over `tokens` tokens."""
+    count, latency, per_token = _allreduce_parts(setup, eff)
+    return count * (latency + tokens * per_token)
 
 
 def _prefill_flops(model: OpenModel, new_tokens: float, cached_tokens: float) -> float:
@@ -62,12 +90,10 @@ def weight_bytes_read(model: OpenModel, precision: Precision, tokens: float) -> 
     return total * (1 - math.pow(1 - share, max(tokens, 1.0)))
 
 
-def _prefill_seconds(setup: ServingSetup, eff: Efficiency, flops: float, bw: float) -> float:
-    cached = setup.prompt_tokens * setup.prefix_cache_hit_rate
-    new = setup.prompt_tokens - cached
-    compute = _prefill_flops(setup.model, new, cached) / flops
-    memory = weight_bytes_read(setup.model, setup.precision, new) / bw
-    return max(compute, memory) + eff.step_overhead_ms / 1e3 + _allreduce_s(setup, eff)
+def _chunks(setup: ServingSetup, new_tokens: float) -> int:
+    if setup.prefill_chunk_tokens is None:
+        return 1
+    return max(1, math.ceil(new_tokens / setup.prefill_chunk_tokens))
 
 
 def _core(setup: ServingSetup, eff: Efficiency) -> _Core:
@@ -77,9 +103,17 @@ def _core(setup: ServingSetup, eff: Efficiency) -> _Core:
     model = setup.model
     average = min(setup.prompt_tokens + setup.output_tokens // 2, setup.context_tokens)
     attention = 2 * model.layers * average * model.attention_heads * model.head_dim
+    cached = setup.prompt_tokens * setup.prefix_cache_hit_rate
+    new = setup.prompt_tokens - cached
+    count, latency, per_token = _allreduce_parts(setup, eff)
     return _Core(
-        prefill_s=_prefill_seconds(setup, eff, flops, bw),
-        request_s=eff.request_overhead_ms / 1e3,
+        prefill_flops=_prefill_flops(model, new, cached),
+        prefill_attention_flops=_prefill_flops(model, new, cached)
+        - new * 2 * model.params_per_token,
+        prefill_tokens=new,
+        chunks=_chunks(setup, new),
+        mixed=engine(setup.engine).mixed_batching,
+        request_s=eff.request_overhead_ms / 1e3 if setup.served else 0.0,
         decode_tokens=float(setup.output_tokens - 1),
         output_tokens=float(setup.output_tokens),
         max_batch=min(sequences_that_fit(setup), setup.max_num_seqs),
@@ -87,22 +121,59 @@ def _core(setup: ServingSetup, eff: Efficiency) -> _Core:
         active_share=model.active_params / model.total_params if model.active_params else None,
         kv_seq_bytes=sequence_bytes(setup, average),
         flops_per_token=2 * model.params_per_token + attention,
+        attention_flops_per_token=attention,
         bytes_per_s=bw,
         flops_per_s=flops,
-        fixed_step_s=eff.step_overhead_ms / 1e3 + _allreduce_s(setup, eff),
+        step_s=eff.step_overhead_ms(setup.engine) / 1e3,
+        sequence_s=eff.sequence_us / 1e6,
+        allreduces=count,
+        allreduce_s=latency,
+        allreduce_token_s=per_token,
         spec=(setup.acceptance_rate, setup.draft_tokens) if setup.speculative_decoding else None,
     )
 
 
-def _step(core: _Core, batch: float, tokens_per_sequence: int) -> float:
-    """One decode forward pass: memory-bound on weights + KV, or compute-bound for big batches."""
+def _pass(core: _Core, batch: float, tokens_per_sequence: int, prompt: float = 0.0) -> float:
+    """One forward pass: `batch` decoding sequences plus `prompt` prefill tokens riding along.
+
+    Two rooflines added, as the kernels run one after the other: the weight matrix multiplies
+    (reading the weights, or bound by their FLOPs at large batches) and attention (reading each
+    sequence's KV cache, or bound by its FLOPs for long prompts); then the engine's CPU time per
+    step and the tensor-parallel all-reduces.
+    """
     tokens = batch * tokens_per_sequence
     weights = core.weight_bytes
-    if core.active_share is not None:
-        weights *= 1 - math.pow(1 - core.active_share, max(tokens, 1.0))
-    memory = (weights + batch * core.kv_seq_bytes) / core.bytes_per_s
-    compute = tokens * core.flops_per_token / core.flops_per_s
-    return max(memory, compute) + core.fixed_step_s
+    if core.active_share is not None:  # MoE: the experts the decode and prefill tokens touch
+        weights *= 1 - math.pow(1 - core.active_share, max(tokens + prompt, 1.0))
+    share = prompt / core.prefill_tokens if core.prefill_tokens else 0.0
+    dense = (core.prefill_flops - core.prefill_attention_flops) * share
+    dense += tokens * (core.flops_per_token - core.attention_flops_per_token)
+    attention = core.prefill_attention_flops * share + tokens * core.attention_flops_per_token
+    matmuls = max(weights / core.bytes_per_s, dense / core.flops_per_s)
+    kv = max(batch * core.kv_seq_bytes / core.bytes_per_s, attention / core.flops_per_s)
+    wire = core.allreduces * (core.allreduce_s + (tokens + prompt) * core.allreduce_token_s)
+    cpu = core.step_s + (batch + (1 if prompt else 0)) * core.sequence_s
+    return matmuls + kv + cpu + wire
+
+
+def _step(core: _Core, batch: float, tokens_per_sequence: int) -> float:
+    """One decode forward pass: memory-bound on weights + KV, or compute-bound for big batches."""
+    return _pass(core, batch, tokens_per_sequence)
+
+
+def _prefill(core: _Core, batch: float) -> tuple[float, float]:
+    """Return (a prompt's prefill time, the time it adds to the replica) beside `batch` decoders.
+
+    Mixed batching (vLLM, TensorRT-LLM): each chunk rides in a decode step, so the prefill adds
+    only its compute, all-reduce bytes and the experts it touches beyond the decoders'. Otherwise
+    (SGLang, TGI) each chunk is a forward pass of its own while the decoders wait.
+    """
+    chunk = core.prefill_tokens / core.chunks
+    if core.mixed:
+        with_chunk = _pass(core, batch, 1, chunk)
+        return core.chunks * with_chunk, core.chunks * (with_chunk - _pass(core, batch, 1))
+    alone = core.chunks * _pass(core, 0.0, 1, chunk)
+    return alone, alone
 
 
 def expected_tokens_per_step(acceptance_rate: float, draft_tokens: int) -> float:
@@ -123,37 +194,40 @@ def _token_seconds(core: _Core, batch: float) -> float:
     return min(plain, verify / expected_tokens_per_step(alpha, drafts))
 
 
-def _request_rate(core: _Core, token_s: float, batch: float, others: float) -> float:
+def _request_rate(core: _Core, token_s: float, batch: float, prefill: tuple[float, float]) -> float:
     """Requests per second that keep `batch` sequences busy (Little's law, solved exactly)."""
-    p, k = core.prefill_s, core.decode_tokens
+    (p, e), k = prefill, core.decode_tokens
+    others = max(0.0, (batch - 1) / batch)  # a sequence is not interrupted by its own prefill
     if k == 0:
         return min(batch, 1.0) / p  # no decode: prefills run back to back
-    if others == 0:
+    if others == 0 or e <= 0:
         return batch / (p + k * token_s)
-    # batch = X·(p + k·ITL), ITL = token_s / u, u = 1 - X·p·others; in u this is the quadratic
-    # p·u² + (k·token_s + batch·p·others - p)·u - k·token_s = 0, whose positive root we take.
-    b_term = k * token_s + batch * p * others - p
+    # batch = X·(p + k·ITL), ITL = token_s / u, u = 1 - X·e·others (e: the time a prefill adds);
+    # in u this is the quadratic p·u² + (k·token_s + batch·e·others - p)·u - k·token_s = 0, whose
+    # positive root we take.
+    b_term = k * token_s + batch * e * others - p
     u = (-b_term + math.sqrt(b_term * b_term + 4 * p * k * token_s)) / (2 * p)
-    return min((1 - u) / (p * others), 0.999 / p)
+    return min((1 - u) / (e * others), 0.999 / e)
 
 
 def _at_batch(core: _Core, batch: float) -> OperatingPoint:
     """Return the steady state with `batch` sequences decoding together."""
     token_s = _token_seconds(core, batch)
-    others = max(0.0, (batch - 1) / batch)  # a sequence is not interrupted by its own prefill
-    rate = _request_rate(core, token_s, batch, others)
-    busy = min(rate * core.prefill_s * others, 0.999)
-    # M/D/1 wait for the prefills ahead (Pollaczek-Khinchine: W = rho·S / (2(1 - rho))), plus half a
-    # decode step on average until the running step ends and the new prompt can join.
-    queue = busy * core.prefill_s / (2 * (1 - busy)) + others * _step(core, batch, 1) / 2
+    others = max(0.0, (batch - 1) / batch)
+    prefill_s, added_s = _prefill(core, max(batch - 1, 0.0))
+    rate = _request_rate(core, token_s, batch, (prefill_s, added_s))
+    busy = min(rate * added_s * others, 0.999)
+    # M/D/1 wait for the prefills ahead (Pollaczek-Khinchine: W = rho·S / (2(1 - rho)), S the time
+    # a prefill adds), plus half a decode step on average until the running step ends.
+    queue = busy * added_s / (2 * (1 - busy)) + others * _step(core, batch, 1) / 2
     return OperatingPoint(
         batch=batch,
         request_rate=rate,
         output_tokens_per_s=rate * core.output_tokens,
-        ttft_s=core.request_s + queue + core.prefill_s,
+        ttft_s=core.request_s + queue + prefill_s,
         itl_s=token_s / (1 - busy),
         step_s=token_s,
-        prefill_s=core.prefill_s,
+        prefill_s=prefill_s,
         prefill_busy=busy,
         queue_wait_s=queue,
         slot_wait_s=0.0,

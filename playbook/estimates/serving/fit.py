@@ -102,7 +102,7 @@ def memory_fit(setup: ServingSetup, *, precisions: Sequence[Precision] = ()) -> 
     """Return whether the setup fits, and if not, which fixes (from `precisions`) would."""
     count = sequences_that_fit(setup)
     weights = weights_per_gpu(setup)
-    budget = setup.gpu_memory_utilization * setup.gpu.memory_gb
+    budget = setup.gpu_memory_utilization * setup.gpu.memory_bytes
     if count:
         verdict = (
             f"Fits: {count:,} sequences of {setup.context_tokens:,} tokens per replica, "
@@ -111,8 +111,8 @@ def memory_fit(setup: ServingSetup, *, precisions: Sequence[Precision] = ()) -> 
     elif kv_space_bytes(setup) + OVERHEAD_GIB_PER_GPU * GIB * setup.tensor_parallel <= 0:
         verdict = (
             f"Does not fit: {weights.value:,.1f} GiB of weights per GPU against a budget of "
-            f"{budget * 1e9 / GIB:,.1f} GiB ({setup.gpu_memory_utilization:.0%} of "
-            f"{setup.gpu.memory_gb:g} GB)"
+            f"{budget / GIB:,.1f} GiB ({setup.gpu_memory_utilization:.0%} of "
+            f"{setup.gpu.memory_gb:g} {setup.gpu.memory_unit})"
         )
     else:
         verdict = (

@@ -12,11 +12,13 @@ from playbook.estimates.memory import (
 from playbook.estimates.serving.core import (
     _allreduce_s,
     _core,
-    _prefill_flops,
+    _prefill,
+    allreduce_bytes_per_token,
     expected_tokens_per_step,
     operating_point,
     weight_bytes_read,
 )
+from playbook.estimates.serving.engines import engine
 from playbook.estimates.serving.setup import (
     DRAFT_COST,
     EFFICIENCY_SOURCE,
@@ -58,23 +60,39 @@ def weights_per_gpu(setup: ServingSetup) -> Estimate:
     )
 
 
+def _fraction_of(kind: str) -> str:
+    return "the memory the weights leave free" if kind == "free" else "each GPU's memory"
+
+
 def kv_space(setup: ServingSetup) -> Estimate:
     """Return the memory left for the KV cache on one replica."""
     tp, gpu = setup.tensor_parallel, setup.gpu
     space = kv_space_bytes(setup)
     weights = setup.model.total_params * setup.precision.bytes_per_value
+    chosen = engine(setup.engine)
+    memory = f"{gpu.memory_gb:g} {gpu.memory_unit} ({gpu.memory_bytes / GIB:,.1f} GiB)"
+    util = setup.gpu_memory_utilization
+    if chosen.memory_fraction_of == "free":
+        formula = "fraction × (GPU memory × GPUs - weights - overhead × GPUs)"
+        worked = f"{util:g} × ({memory} × {tp} - {weights / GIB:,.1f} GiB - "
+        worked += f"{OVERHEAD_GIB_PER_GPU:g} GiB × {tp}) = {space / GIB:,.1f} GiB"
+    else:
+        formula = "fraction × GPU memory × GPUs - weights - overhead × GPUs"
+        worked = f"{util:g} × {memory} × {tp} - {weights / GIB:,.1f} GiB - "
+        worked += f"{OVERHEAD_GIB_PER_GPU:g} GiB × {tp} = {space / GIB:,.1f} GiB"
     return Estimate(
         name="KV cache space per replica",
         value=space / GIB,
         unit="GiB",
-        formula="utilisation × GPU memory × GPUs - weights - overhead × GPUs",
-        worked=f"{setup.gpu_memory_utilization:g} × {gpu.memory_gb:g} GB × {tp} - "
-        f"{weights / 1e9:,.1f} GB - {OVERHEAD_GIB_PER_GPU:g} GiB × {tp} = {space / 1e9:,.1f} GB",
+        formula=formula,
+        worked=worked,
         assumptions=(
-            f"the engine may use {setup.gpu_memory_utilization:.0%} of each GPU's memory "
-            "(vLLM's gpu_memory_utilization default is 0.9)",
+            f"{chosen.name} takes {util:.0%} of {_fraction_of(chosen.memory_fraction_of)} "
+            f"({chosen.sources.get('memory_fraction', 'engine default')})",
+            f"the GPU's {gpu.memory_gb:g} is read as {gpu.memory_unit}"
+            + (f": {gpu.memory_unit_source}" if gpu.memory_unit_source else ""),
             f"activations, CUDA graphs and communication buffers take {OVERHEAD_GIB_PER_GPU:g} "
-            "GiB per GPU (vLLM measures this at start-up; 1-4 GiB is typical)",
+            "GiB per GPU (engines measure this at start-up; 1-4 GiB is typical)",
         ),
         sources=(setup.gpu.source, setup.model.source, setup.precision.source),
     )
@@ -87,7 +105,8 @@ def max_concurrency(setup: ServingSetup) -> Estimate:
     assumptions = [
         f"each sequence holds its whole context ({setup.context_tokens:,} tokens = prompt + "
         "output, capped by the context limit) in the KV cache",
-        f"the engine also caps running sequences at {setup.max_num_seqs} (vLLM's max_num_seqs)",
+        f"{engine(setup.engine).name} also caps running sequences at {setup.max_num_seqs:,} "
+        f"({engine(setup.engine).sources.get('batch_limit', 'engine default')})",
     ]
     if _kv_replication(setup) > 1:
         assumptions.append(
@@ -113,11 +132,18 @@ def prefill_time(setup: ServingSetup, *, efficiency: Efficiency | None = None) -
     tflops = _compute_tflops(setup.gpu, setup.precision)
     new = setup.prompt_tokens * (1 - setup.prefix_cache_hit_rate)
     core = _core(setup, eff)
-    seconds = core.prefill_s
-    compute = _prefill_flops(model, new, setup.prompt_tokens - new) / core.flops_per_s
-    read = weight_bytes_read(model, setup.precision, new)
+    seconds, _ = _prefill(core, 0.0)
+    compute = core.prefill_flops / core.flops_per_s
+    read = weight_bytes_read(model, setup.precision, new / core.chunks) * core.chunks
     memory = read / core.bytes_per_s
-    assumptions = [eff.describe()]
+    wire = _allreduce_s(setup, eff, new / core.chunks) * core.chunks
+    step = eff.step_overhead_ms(setup.engine) * core.chunks
+    assumptions = [eff.describe(setup.engine)]
+    if core.chunks > 1:
+        assumptions.append(
+            f"chunked prefill: {core.chunks} forward passes of at most "
+            f"{setup.prefill_chunk_tokens:,} tokens ({engine(setup.engine).name})"
+        )
     if setup.prefix_cache_hit_rate:
         assumptions.append(
             f"prefix caching finds {setup.prefix_cache_hit_rate:.0%} of the prompt already "
@@ -130,12 +156,13 @@ def prefill_time(setup: ServingSetup, *, efficiency: Efficiency | None = None) -
         value=seconds * 1e3,
         unit="ms",
         formula="max(2 × active params × new tokens (+ attention) ÷ (FLOPS × GPUs × efficiency), "
-        "weights read ÷ (bandwidth × GPUs × efficiency)) + step overhead + all-reduces",
-        worked=f"max({_prefill_flops(model, new, setup.prompt_tokens - new) / 1e12:,.1f} "
+        "weights read ÷ (bandwidth × GPUs × efficiency)) + step overhead + all-reduces, "
+        "per prefill chunk",
+        worked=f"max({core.prefill_flops / 1e12:,.1f} "
         f"TFLOP ÷ ({tflops:g} TFLOPS × {tp} × {eff.compute:.2f}) = {compute * 1e3:,.1f} ms, "
         f"{read / 1e9:,.1f} GB ÷ ({setup.gpu.bandwidth_tbs:g} TB/s × {tp} × "
-        f"{eff.bandwidth:.2f}) = {memory * 1e3:,.1f} ms) + {eff.step_overhead_ms:.2g} ms + "
-        f"{_allreduce_s(setup, eff) * 1e3:.2g} ms = {seconds * 1e3:,.1f} ms",
+        f"{eff.bandwidth:.2f}) = {memory * 1e3:,.1f} ms) + {step:.2g} ms + "
+        f"{wire * 1e3:.2g} ms = {seconds * 1e3:,.1f} ms",
         assumptions=tuple(assumptions),
         sources=(
             *_sources(setup),
@@ -164,7 +191,8 @@ def ttft(
         unit="ms",
         formula="request overhead + wait for a free slot + wait for earlier prefills "
         "(M/D/1: rho × prefill ÷ (2 × (1 - rho))) + half a decode step + prefill",
-        worked=f"{eff.request_overhead_ms:.3g} ms + {_ms(point.slot_wait_s)} + "
+        worked=f"{eff.request_overhead_ms if setup.served else 0:.3g} ms + "
+        f"{_ms(point.slot_wait_s)} + "
         f"{_ms(point.queue_wait_s)} + {_ms(point.prefill_s)} = {_ms(point.ttft_s)}",
         assumptions=(
             _load_assumption(setup, load, point),
@@ -186,7 +214,7 @@ def ttft(
 
 def _decode_assumptions(setup: ServingSetup, eff: Efficiency, weights: float) -> list[str]:
     """Return what a decode step's estimate assumes for this setup."""
-    assumptions = [eff.describe()]
+    assumptions = [eff.describe(setup.engine)]
     if setup.model.active_params:
         assumptions.append(
             "mixture-of-experts: a step reads the experts its batch touches, 1 - (1 - active ÷ "
@@ -201,7 +229,13 @@ def _decode_assumptions(setup: ServingSetup, eff: Efficiency, weights: float) ->
             "turns speculation off when it would not pay"
         )
     if setup.tensor_parallel > 1:
-        assumptions.append(f"2 all-reduces per layer per step, {eff.allreduce_us:.3g} µs each")
+        link = setup.gpu.interconnect_gbps * eff.link
+        assumptions.append(
+            f"2 all-reduces per layer per step, each {eff.allreduce_us:.3g} µs + "
+            f"{allreduce_bytes_per_token(setup):,.0f} B per token (ring: 2 × (tp - 1) ÷ tp × "
+            f"hidden × 2 B) over {setup.gpu.interconnect} at {setup.gpu.interconnect_gbps:g} GB/s "
+            f"× {eff.link:.2f} = {link:,.0f} GB/s"
+        )
     return assumptions
 
 
@@ -217,20 +251,25 @@ def itl(
     kv = point.batch * core.kv_seq_bytes
     bandwidth = setup.gpu.bandwidth_tbs * setup.tensor_parallel
     flops = _compute_tflops(setup.gpu, setup.precision) * setup.tensor_parallel
-    memory = (weights + kv) / core.bytes_per_s
-    compute = batch * core.flops_per_token / core.flops_per_s
+    dense = batch * (core.flops_per_token - core.attention_flops_per_token)
+    matmuls = max(weights / core.bytes_per_s, dense / core.flops_per_s)
+    attention = max(
+        kv / core.bytes_per_s, batch * core.attention_flops_per_token / core.flops_per_s
+    )
+    cpu = core.step_s + point.batch * core.sequence_s
     assumptions = [_load_assumption(setup, load, point), *_decode_assumptions(setup, eff, weights)]
     return Estimate(
         name="Inter-token latency",
         value=point.itl_s * 1e3,
         unit="ms",
-        formula="max((weights read + batch × KV per sequence) ÷ (bandwidth × GPUs × efficiency), "
-        "batch × FLOPs per token ÷ (FLOPS × GPUs × efficiency)) + step overhead + all-reduces, "
-        "÷ tokens per step, ÷ (1 - share of time in other prefills)",
-        worked=f"max(({weights / 1e9:,.1f} GB + {kv / 1e9:,.2f} GB) ÷ ({bandwidth:g} TB/s × "
-        f"{eff.bandwidth:.2f}) = {memory * 1e3:,.1f} ms, {batch:,.1f} × "
-        f"{core.flops_per_token / 1e9:,.1f} GFLOP ÷ ({flops:g} TFLOPS × {eff.compute:.2f}) = "
-        f"{compute * 1e3:,.1f} ms) + {core.fixed_step_s * 1e3:.2g} ms"
+        formula="max(weights read ÷ bandwidth, batch × matmul FLOPs ÷ FLOPS) + max(batch × KV "
+        "per sequence ÷ bandwidth, batch × attention FLOPs ÷ FLOPS) + CPU per step (+ per "
+        "sequence) + all-reduces, ÷ tokens per step, ÷ (1 - share of time in other prefills); "
+        "bandwidth and FLOPS are the replica's peaks × efficiency",
+        worked=f"max({weights / 1e9:,.1f} GB ÷ ({bandwidth:g} TB/s × {eff.bandwidth:.2f}), "
+        f"{dense / 1e12:,.2f} TFLOP ÷ ({flops:g} TFLOPS × {eff.compute:.2f})) = "
+        f"{matmuls * 1e3:,.1f} ms + {attention * 1e3:,.1f} ms for {kv / 1e9:,.2f} GB of KV + "
+        f"{cpu * 1e3:.2g} ms + {_allreduce_s(setup, eff, batch) * 1e3:.2g} ms"
         f"{' (speculative decoding per token)' if setup.speculative_decoding else ''} = "
         f"{_ms(point.step_s)} per token; ÷ (1 - {point.prefill_busy:.2f}) = {_ms(point.itl_s)}",
         assumptions=tuple(assumptions),
@@ -253,7 +292,7 @@ def output_throughput(
         "sequences in flight = requests/s × (prefill + (output - 1) × ITL) (Little's law)",
         worked=f"{point.request_rate:,.2f} req/s × {setup.output_tokens:,} tokens × "
         f"{setup.replicas} = {total:,.0f} tokens/s",
-        assumptions=(_load_assumption(setup, load, point), eff.describe()),
+        assumptions=(_load_assumption(setup, load, point), eff.describe(setup.engine)),
         sources=(*_sources(setup), "Little's law", EFFICIENCY_SOURCE),
     )
 

@@ -56,6 +56,7 @@ def setup_from_design(design: Design, catalog: Catalog) -> ServingSetup | None:
         prompt_tokens=design.constraints.avg_prompt_tokens,
         output_tokens=design.constraints.avg_output_tokens,
         max_context=serving.max_context_tokens,
+        engine=serving.engine,
         speculative_decoding=serving.speculative_decoding,
         prefix_cache_hit_rate=DEFAULT_PREFIX_HIT_RATE if serving.prefix_caching else 0.0,
     )

@@ -15,11 +15,17 @@ from playbook.estimates.base import GIB
 from playbook.estimates.memory import (
     kv_bytes_per_sequence,
 )
+from playbook.estimates.serving.engines import EngineId, engine
 
-# vLLM defaults: gpu_memory_utilization=0.9 and max_num_seqs=256 (vLLM engine arguments,
-# https://docs.vllm.ai/en/latest/models/engine_args.html).
+# vLLM's defaults on a GPU under 70 GiB: gpu_memory_utilization=0.9 and max_num_seqs=256 (vLLM
+# engine arguments). Each engine's own defaults, by GPU, are in playbook/data/engines.json.
 DEFAULT_UTILIZATION = 0.9
 DEFAULT_MAX_NUM_SEQS = 256
+# An engine whose batch only memory limits (none today) gets this cap.
+UNLIMITED_SEQS = 1 << 20
+# Tensor-parallel all-reduces move activations in 16 bits (assumption: FP8 engines still reduce
+# in BF16/FP16).
+ACTIVATION_BYTES = 2
 # Activations, CUDA graphs and NCCL buffers per GPU; vLLM measures this at start-up (typically
 # 1-4 GiB). An assumption, not fitted.
 OVERHEAD_GIB_PER_GPU = 2.0
@@ -40,17 +46,30 @@ class Efficiency(BaseModel):
 
     compute: float = Field(gt=0, le=1)  # share of dense peak FLOPS the matrix multiplies reach
     bandwidth: float = Field(gt=0, le=1)  # share of peak HBM bandwidth a decode step reaches
-    step_overhead_ms: float = Field(ge=0)  # fixed cost per forward pass: launches, sampling
-    request_overhead_ms: float = Field(ge=0)  # fixed cost per request: HTTP, tokenising
-    allreduce_us: float = Field(ge=0)  # one tensor-parallel all-reduce
+    link: float = Field(0.7, gt=0, le=1)  # share of the interconnect bandwidth all-reduces reach
+    allreduce_us: float = Field(ge=0)  # latency of one tensor-parallel all-reduce
+    request_overhead_ms: float = Field(ge=0)  # per request served over HTTP: API, tokenising
+    sequence_us: float = Field(0.0, ge=0)  # per sequence per step: sampling, scheduling, updates
+    # CPU time per forward pass (scheduling, launches, sampling), per engine.
+    step_ms_vllm: float = Field(1.0, ge=0)
+    step_ms_sglang: float = Field(1.0, ge=0)
+    step_ms_tensorrt_llm: float = Field(1.0, ge=0)
+    step_ms_tgi: float = Field(1.0, ge=0)
 
-    def describe(self) -> str:
+    def step_overhead_ms(self, engine_id: EngineId) -> float:
+        """Return the fitted CPU time per forward pass of `engine_id`."""
+        value: float = getattr(self, f"step_ms_{engine_id}")
+        return value
+
+    def describe(self, engine_id: EngineId = "vllm") -> str:
         """Return the factors as one readable line."""
         return (
             f"efficiency fitted on published measurements: {self.compute:.0%} of peak FLOPS, "
-            f"{self.bandwidth:.0%} of peak bandwidth, {self.step_overhead_ms:.2g} ms per step, "
-            f"{self.request_overhead_ms:.3g} ms per request, {self.allreduce_us:.3g} µs per "
-            "all-reduce"
+            f"{self.bandwidth:.0%} of peak bandwidth, {self.link:.0%} of the interconnect's, "
+            f"{self.step_overhead_ms(engine_id):.2g} ms per step ({engine(engine_id).name}), "
+            f"{self.sequence_us:.3g} µs per sequence per step, "
+            f"{self.request_overhead_ms:.3g} ms per served request, {self.allreduce_us:.3g} µs "
+            "latency per all-reduce"
         )
 
 
@@ -98,12 +117,31 @@ class ServingSetup(BaseModel):
     prompt_tokens: int = Field(ge=1)
     output_tokens: int = Field(ge=1)
     max_context: int | None = Field(None, ge=1)  # None: the model's own limit
+    engine: EngineId = "vllm"
+    served: bool = True  # behind an HTTP API (False: an engine-only benchmark, no request cost)
+    # Unset: the engine's default for this GPU and TP size (playbook/data/engines.json).
     gpu_memory_utilization: float = Field(DEFAULT_UTILIZATION, gt=0, le=1)
     max_num_seqs: int = Field(DEFAULT_MAX_NUM_SEQS, ge=1)
+    prefill_chunk_tokens: int | None = Field(None, ge=1)  # None: a prompt in one pass
     speculative_decoding: bool = False
     acceptance_rate: float = Field(DEFAULT_ACCEPTANCE_RATE, ge=0, lt=1)
     draft_tokens: int = Field(DEFAULT_DRAFT_TOKENS, ge=1, le=16)
     prefix_cache_hit_rate: float = Field(0.0, ge=0, lt=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _engine_defaults(cls, data: object) -> object:
+        """Fill the limits the caller left unset with the engine's defaults for this GPU."""
+        if not isinstance(data, dict) or "gpu" not in data:
+            return data
+        gpu = data["gpu"] if isinstance(data["gpu"], Gpu) else Gpu.model_validate(data["gpu"])
+        tp = int(data.get("tensor_parallel", 1))
+        chosen = engine(data.get("engine", "vllm"))
+        filled = dict(data)
+        filled.setdefault("gpu_memory_utilization", chosen.gpu_memory_utilization(gpu, tp))
+        filled.setdefault("max_num_seqs", chosen.max_num_seqs(gpu, tp) or UNLIMITED_SEQS)
+        filled.setdefault("prefill_chunk_tokens", chosen.chunk_tokens(gpu, tp))
+        return filled
 
     @property
     def context_tokens(self) -> int:
@@ -158,9 +196,15 @@ def _kv_replication(setup: ServingSetup) -> float:
 def kv_space_bytes(setup: ServingSetup) -> float:
     """Return the bytes left for the KV cache on one replica (negative: the weights do not fit)."""
     tp = setup.tensor_parallel
-    budget = setup.gpu_memory_utilization * setup.gpu.memory_gb * 1e9 * tp
+    memory = setup.gpu.memory_bytes * tp
     weights = setup.model.total_params * setup.precision.bytes_per_value
-    return budget - weights - OVERHEAD_GIB_PER_GPU * GIB * tp
+    overhead = OVERHEAD_GIB_PER_GPU * GIB * tp
+    if engine(setup.engine).memory_fraction_of == "free":
+        # TensorRT-LLM: the KV cache takes its fraction of what the weights and activations leave.
+        free = memory - weights - overhead
+        return setup.gpu_memory_utilization * free if free > 0 else free
+    # vLLM, SGLang: the fraction bounds weights, activations and KV cache together.
+    return setup.gpu_memory_utilization * memory - weights - overhead
 
 
 def sequence_bytes(setup: ServingSetup, tokens: int | None = None) -> float:
