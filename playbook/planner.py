@@ -20,6 +20,7 @@ from playbook.estimates.serving import (
     Load,
     ServingSetup,
     best_rate,
+    engine_limits,
     load_efficiency,
     operating_point,
     self_hosted_share,
@@ -95,6 +96,7 @@ def configurations(
             kv_precision=cache,
             prompt_tokens=targets.prompt_tokens,
             output_tokens=targets.output_tokens,
+            **engine_limits("vllm", gpu, count),  # what model_validate would fill in
         )
         for model in models
         for gpu in gpus or catalog.gpus

@@ -289,9 +289,11 @@ def fit(
                     break
         if not improved:
             steps = {name: step / 2 for name, step in steps.items()}
-    # An engine with no measurement takes vLLM's step overhead (the nearest engine in design).
+    # An engine with no measurement takes the mean step overhead of those measured.
+    measured = [best.step_overhead_ms(engine_id) for engine_id in sorted(measured_engines)]
+    fallback = statistics.fmean(measured) if measured else start.step_ms_vllm
     unmeasured = {
-        f"step_ms_{engine_id}": best.step_ms_vllm
+        f"step_ms_{engine_id}": fallback
         for engine_id in ENGINE_IDS
         if engine_id not in measured_engines
     }

@@ -235,6 +235,23 @@ def test_a_routing_design_serves_its_small_model() -> None:
     assert setup.model.id == "qwen2.5-7b"
 
 
+@pytest.mark.parametrize(
+    ("engine", "max_num_seqs", "utilization"),
+    [("vllm", 1024, 0.9), ("sglang", 4096, 0.88), ("tensorrt_llm", 2048, 0.9), ("tgi", 128, 1.0)],
+)
+def test_the_designs_engine_sets_the_serving_setups_defaults(
+    engine: str, max_num_seqs: int, utilization: float
+) -> None:
+    design = update_design(Design(), "model", kind="self_hosted", open_model="llama-3.1-8b")
+    design = update_design(design, "serving", engine=engine, gpu="h100-sxm")
+
+    setup = setup_from_design(design, load_catalog())
+
+    assert setup is not None
+    assert (setup.engine, setup.max_num_seqs) == (engine, max_num_seqs)
+    assert setup.gpu_memory_utilization == utilization
+
+
 def test_a_self_hosted_design_gets_a_report_with_verdicts_against_its_targets() -> None:
     design = update_design(Design(), "model", kind="self_hosted", open_model="llama-3.1-8b")
 

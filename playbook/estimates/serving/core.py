@@ -39,7 +39,8 @@ class _Core(NamedTuple):
     flops_per_token: float  # decode FLOPs per token, attention at the average context included
     attention_flops_per_token: float  # the attention part of them
     bytes_per_s: float  # effective bandwidth of the replica
-    flops_per_s: float  # effective FLOPS of the replica
+    flops_per_s: float  # effective FLOPS of the replica's weight matrix multiplies
+    attention_flops_per_s: float  # and of attention, which runs in the KV cache's number format
     step_s: float  # the engine's CPU time per forward pass
     sequence_s: float  # and per sequence in it
     allreduces: int  # per forward pass: 2 per layer under tensor parallelism, else 0
@@ -124,6 +125,10 @@ def _core(setup: ServingSetup, eff: Efficiency) -> _Core:
         attention_flops_per_token=attention,
         bytes_per_s=bw,
         flops_per_s=flops,
+        attention_flops_per_s=_compute_tflops(setup.gpu, setup.kv_precision)
+        * 1e12
+        * tp
+        * eff.compute,
         step_s=eff.step_overhead_ms(setup.engine) / 1e3,
         sequence_s=eff.sequence_us / 1e6,
         allreduces=count,
@@ -150,7 +155,7 @@ def _pass(core: _Core, batch: float, tokens_per_sequence: int, prompt: float = 0
     dense += tokens * (core.flops_per_token - core.attention_flops_per_token)
     attention = core.prefill_attention_flops * share + tokens * core.attention_flops_per_token
     matmuls = max(weights / core.bytes_per_s, dense / core.flops_per_s)
-    kv = max(batch * core.kv_seq_bytes / core.bytes_per_s, attention / core.flops_per_s)
+    kv = max(batch * core.kv_seq_bytes / core.bytes_per_s, attention / core.attention_flops_per_s)
     wire = core.allreduces * (core.allreduce_s + (tokens + prompt) * core.allreduce_token_s)
     cpu = core.step_s + (batch + (1 if prompt else 0)) * core.sequence_s
     return matmuls + kv + cpu + wire

@@ -6,7 +6,7 @@ import json
 import math
 from functools import cache
 from importlib import resources
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -135,13 +135,8 @@ class ServingSetup(BaseModel):
         if not isinstance(data, dict) or "gpu" not in data:
             return data
         gpu = data["gpu"] if isinstance(data["gpu"], Gpu) else Gpu.model_validate(data["gpu"])
-        tp = int(data.get("tensor_parallel", 1))
-        chosen = engine(data.get("engine", "vllm"))
-        filled = dict(data)
-        filled.setdefault("gpu_memory_utilization", chosen.gpu_memory_utilization(gpu, tp))
-        filled.setdefault("max_num_seqs", chosen.max_num_seqs(gpu, tp) or UNLIMITED_SEQS)
-        filled.setdefault("prefill_chunk_tokens", chosen.chunk_tokens(gpu, tp))
-        return filled
+        limits = engine_limits(data.get("engine", "vllm"), gpu, int(data.get("tensor_parallel", 1)))
+        return {**limits, **data}
 
     @property
     def context_tokens(self) -> int:
@@ -160,6 +155,24 @@ class ServingSetup(BaseModel):
             f"{self.model.name} on {self.tensor_parallel}× {self.gpu.name} × {self.replicas} "
             f"replica(s), {self.precision.id} weights, {self.kv_precision.id} KV cache"
         )
+
+
+class EngineLimits(TypedDict):
+    """The setup fields an engine's defaults fill in."""
+
+    gpu_memory_utilization: float
+    max_num_seqs: int
+    prefill_chunk_tokens: int | None
+
+
+def engine_limits(engine_id: EngineId, gpu: Gpu, tensor_parallel: int) -> EngineLimits:
+    """Return the engine's default memory fraction, batch limit and prefill chunk for a GPU."""
+    chosen = engine(engine_id)
+    return {
+        "gpu_memory_utilization": chosen.gpu_memory_utilization(gpu, tensor_parallel),
+        "max_num_seqs": chosen.max_num_seqs(gpu, tensor_parallel) or UNLIMITED_SEQS,
+        "prefill_chunk_tokens": chosen.chunk_tokens(gpu, tensor_parallel),
+    }
 
 
 class OperatingPoint(NamedTuple):
