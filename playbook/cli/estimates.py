@@ -106,7 +106,7 @@ def _catalog(args: argparse.Namespace, catalog: Catalog) -> int:
     for g in catalog.gpus:
         tflops = ", ".join(f"{kind} {value:g}" for kind, value in g.dense_tflops.items())
         print(
-            f"  {g.id:16} {g.memory_gb:g} GB, {g.bandwidth_tbs:g} TB/s, {tflops}, "
+            f"  {g.id:16} {g.memory_gb:g} {g.memory_unit}, {g.bandwidth_tbs:g} TB/s, {tflops}, "
             f"${g.usd_per_hour:g}"
         )
     print("Precisions (bytes per value, tensor math):")

@@ -159,13 +159,15 @@ def test_each_engine_runs_its_own_batch_limit_at_concurrency_max(engine: str, li
 
 
 def test_the_engine_changes_the_estimates_not_only_the_label() -> None:
-    vllm, trt = (
-        _json(*SMALL, "--concurrency", "64"),
-        _json(*SMALL, "--engine", "trt-llm", "--concurrency", "64"),
-    )
+    # At 64 requests in flight vLLM carries each prefill inside a decode step; SGLang runs it as
+    # a pass of its own while the decoders wait, so its ITL is longer. The KV cache is the same.
+    vllm = _json(*SMALL, "--concurrency", "64")
+    sglang = _json(*SMALL, "--engine", "sglang", "--concurrency", "64")
 
-    assert vllm["kv_cache_gib"] == trt["kv_cache_gib"]
-    assert vllm["itl_ms"] != trt["itl_ms"]
+    assert vllm["kv_cache_gib"] == sglang["kv_cache_gib"]
+    assert isinstance(vllm["itl_ms"], float)
+    assert isinstance(sglang["itl_ms"], float)
+    assert vllm["itl_ms"] < sglang["itl_ms"]
 
 
 def test_concurrency_n_means_n_requests_in_flight() -> None:
