@@ -204,7 +204,7 @@ def test_gpu_memory_is_read_in_the_unit_the_vendor_means(
 def test_every_catalog_gpu_names_its_interconnect_with_a_source() -> None:
     for gpu in CATALOG.gpus:
         assert gpu.interconnect in {"nvlink", "pcie", "infinity_fabric"}, gpu.id
-        assert gpu.interconnect_gbps > 0, gpu.id
+        assert gpu.interconnect_gbps, gpu.id
         assert gpu.interconnect_source, gpu.id
 
 
@@ -213,3 +213,12 @@ def test_nvlink_moves_more_bytes_than_pcie() -> None:
     h100, l40s = find(CATALOG.gpus, "h100-sxm"), find(CATALOG.gpus, "l40s")
 
     assert (h100.interconnect_gbps, l40s.interconnect_gbps) == (450, 32)
+
+
+def test_a_gpu_without_a_published_link_is_taken_as_pcie_gen4() -> None:
+    # A custom GPU entered without an interconnect: PCIe Gen4 x16, 32 GB/s each way.
+    custom = find(CATALOG.gpus, "h100-sxm").model_copy(
+        update={"interconnect": None, "interconnect_gbps": None}
+    )
+
+    assert custom.link_gbps == 32

@@ -62,7 +62,7 @@ def _allreduce_parts(setup: ServingSetup, eff: Efficiency) -> tuple[int, float, 
     # 2019, arXiv:1909.08053 §3), each a latency plus its bytes over the GPU's link.
     if setup.tensor_parallel == 1:
         return 0, 0.0, 0.0
-    link = setup.gpu.interconnect_gbps * 1e9 * eff.link
+    link = setup.gpu.link_gbps * 1e9 * eff.link
     return 2 * setup.model.layers, eff.allreduce_us * 1e-6, allreduce_bytes_per_token(setup) / link
 
 

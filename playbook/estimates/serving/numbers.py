@@ -229,11 +229,12 @@ def _decode_assumptions(setup: ServingSetup, eff: Efficiency, weights: float) ->
             "turns speculation off when it would not pay"
         )
     if setup.tensor_parallel > 1:
-        link = setup.gpu.interconnect_gbps * eff.link
+        link = setup.gpu.link_gbps * eff.link
         assumptions.append(
             f"2 all-reduces per layer per step, each {eff.allreduce_us:.3g} µs + "
             f"{allreduce_bytes_per_token(setup):,.0f} B per token (ring: 2 × (tp - 1) ÷ tp × "
-            f"hidden × 2 B) over {setup.gpu.interconnect} at {setup.gpu.interconnect_gbps:g} GB/s "
+            f"hidden × 2 B) over {setup.gpu.interconnect or 'PCIe (assumed)'} at "
+            f"{setup.gpu.link_gbps:g} GB/s "
             f"× {eff.link:.2f} = {link:,.0f} GB/s"
         )
     return assumptions
