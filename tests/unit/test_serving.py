@@ -88,9 +88,16 @@ concurrencies = st.integers(min_value=1, max_value=600)
 
 
 @settings(max_examples=60, deadline=None)
-@given(low=concurrencies, high=concurrencies, prompt=st.integers(64, 8_000))
-def test_more_concurrency_never_lowers_kv_memory_or_itl(low: int, high: int, prompt: int) -> None:
-    setup = _setup(prompt_tokens=prompt)
+@given(
+    low=concurrencies,
+    high=concurrencies,
+    prompt=st.integers(64, 8_000),
+    engine=st.sampled_from(["vllm", "sglang", "tensorrt_llm", "tgi"]),
+)
+def test_more_concurrency_never_lowers_kv_memory_or_itl(
+    low: int, high: int, prompt: int, engine: str
+) -> None:
+    setup = _setup(prompt_tokens=prompt, engine=engine)
     low, high = min(low, high), max(low, high)
 
     kv = [kv_cache_in_use(setup, load=Load(concurrency=c)).value for c in (low, high)]
