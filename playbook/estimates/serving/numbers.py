@@ -70,7 +70,9 @@ def kv_space(setup: ServingSetup) -> Estimate:
     space = kv_space_bytes(setup)
     weights = setup.model.total_params * setup.precision.bytes_per_value
     chosen = engine(setup.engine)
-    memory = f"{gpu.memory_gb:g} {gpu.memory_unit} ({gpu.memory_bytes / GIB:,.1f} GiB)"
+    memory = f"{gpu.memory_gb:g} {gpu.memory_unit}"
+    if gpu.memory_unit != "GiB":
+        memory += f" ({gpu.memory_bytes / GIB:,.1f} GiB)"
     util = setup.gpu_memory_utilization
     if chosen.memory_fraction_of == "free":
         formula = "fraction × (GPU memory × GPUs - weights - overhead × GPUs)"
