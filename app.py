@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import auth, navigation, timer
+from ui import auth, mobile, navigation, timer
 
 st.set_page_config(
     page_title="GenAI Design Whiteboard",
@@ -18,4 +18,5 @@ page = navigation.navigation(shared=shared)
 if not shared:
     auth.sidebar()
 timer.frame(navigation.phase_of(page))
+mobile.close_sidebar_after_navigation()
 page.run()

@@ -33,7 +33,7 @@ MAX_FLAGS_SHOWN = 2
 MAX_TITLE_LENGTH = 120
 UNTITLED = "Untitled design"
 # Node text is wrapped to about this many characters a line, so that a long name or reason
-# makes a box taller rather than widening its whole column of a left-to-right diagram.
+# makes a box taller rather than pushing the columns beside it off the screen.
 NAME_WIDTH = 26
 LINE_WIDTH = 40
 WARNING_SIGN = "\u26a0"
@@ -44,10 +44,17 @@ _ENTITIES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\\": "&#92;"}
 )
 
+# Top to bottom: the request path is one column read downwards, with ingestion, training and
+# evaluation as columns beside it, so the drawing has a screen's shape rather than a 5:1 strip.
+# ratio: a drawing wider or taller than 5:3 (between 4:3 and 16:9) has its node positions spread
+# along the short side until it is 5:3; the boxes and text keep their size.
 # newrank ranks all nodes together rather than cluster by cluster, so a cross-cluster link (an
-# own component in Evaluation linked to the response) does not push a whole cluster sideways.
+# own component in Evaluation linked to the response) does not push a whole cluster sideways,
+# and `rank=same` may line up nodes of different clusters.
+GRAPH_ASPECT = 5 / 3
 GRAPH_ATTRS = {
-    "rankdir": "LR",
+    "rankdir": "TB",
+    "ratio": f"{1 / GRAPH_ASPECT:.2f}",
     "newrank": "true",
     "fontname": FONT,
     "fontcolor": TEXT_COLOUR,
@@ -62,6 +69,10 @@ NODE_ATTRS = {"fontname": FONT, "fontsize": "12", "penwidth": "1.2", "margin": "
 EDGE_ATTRS = {"fontname": FONT, "arrowsize": "0.7", "penwidth": "1.1"}
 
 
+# Flows whose edges into or out of the request path do not decide where their ends are ranked.
+OFF_PATH_FLOWS = frozenset({"data", "training", "eval"})
+
+
 class DotNotFoundError(RuntimeError):
     """Graphviz's `dot` program is not installed, so diagrams cannot be rendered."""
 
@@ -72,7 +83,7 @@ def escape_html_label(text: str, *, max_length: int = MAX_LABEL_LENGTH) -> str:
 
 
 def to_dot(graph: nx.DiGraph, *, title: str) -> str:
-    """Return DOT source for `graph`, left to right, one subgraph per cluster, titled `title`."""
+    """Return DOT source for `graph`, top to bottom, one subgraph per cluster, titled `title`."""
     check_size(graph)
     title_text = escape_html_label(title, max_length=MAX_TITLE_LENGTH) or UNTITLED
     dot = graphviz.Digraph(
@@ -83,8 +94,12 @@ def to_dot(graph: nx.DiGraph, *, title: str) -> str:
     )
     _add_clusters(dot, graph, parent=None)
     for a, b, data in graph.edges(data=True):
-        dot.edge(_slug(a), _slug(b), **_edge_attrs(data))
-    # Declared last, the legend lands in the first column above the rest, where the title is.
+        attrs = _edge_attrs(data)
+        if _off_path(graph, a, b, data):
+            attrs["constraint"] = "false"
+        dot.edge(_slug(a), _slug(b), **attrs)
+    _align_evaluation(dot, graph)
+    # Declared last, the legend lands in the top row, right of the columns, beside the title.
     dot.node(LEGEND_NODE, label=legend_label(graph), shape="plain")
     source: str = dot.source
     return source
@@ -108,6 +123,27 @@ def _add_clusters(target: Any, graph: nx.DiGraph, *, parent: ClusterName | None)
                 if data["cluster"] == cluster:
                     sub.node(_slug(node), **_node_attrs(data))
             _add_clusters(sub, graph, parent=cluster)
+
+
+def _off_path(graph: nx.DiGraph, a: str, b: str, data: dict[str, Any]) -> bool:
+    # An edge between the offline parts and the request path does not rank its ends: otherwise
+    # ingestion would stack its rows above the request path's and the diagram becomes a tower.
+    # The request path keeps one column top to bottom; offline columns stand beside it.
+    if data.get("flow") not in OFF_PATH_FLOWS:
+        return False
+    return _online(graph, a) != _online(graph, b)
+
+
+def _online(graph: nx.DiGraph, node: str) -> bool:
+    return graph.nodes[node]["cluster"] in ("online", "serving")
+
+
+def _align_evaluation(dot: graphviz.Digraph, graph: nx.DiGraph) -> None:
+    # Evaluation reads the response: its graders sit in the response's row, beside the request
+    # path, rather than in rows of their own below it that would make the diagram a tower.
+    for source in dict.fromkeys(a for a, _, flow in graph.edges(data="flow") if flow == "eval"):
+        graders = [b for _, b, flow in graph.out_edges(source, data="flow") if flow == "eval"]
+        dot.body.append("{rank=same; " + "; ".join(_slug(n) for n in [source, *graders]) + "}\n")
 
 
 def _has_nodes(graph: nx.DiGraph, cluster: ClusterName) -> bool:
@@ -149,6 +185,11 @@ def _node_attrs(data: dict[str, Any]) -> dict[str, str]:
     return attrs
 
 
+def node_lines(lines: list[str]) -> list[str]:
+    """Return `lines` as the small number lines of an HTML-like label, escaped and wrapped."""
+    return [part for line in lines for part in _small(line, NUMBER_COLOUR)]
+
+
 def _escaped_lines(text: str, width: int, max_lines: int) -> list[str]:
     return [line.translate(_ENTITIES) for line in wrap(text, width=width, max_lines=max_lines)]
 
@@ -178,8 +219,8 @@ def _slug(node: str) -> str:
     return node
 
 
-def render(dot_source: str, *, fmt: Literal["svg", "png"]) -> bytes:
-    """Return `dot_source` laid out by Graphviz's `dot` as SVG or PNG bytes."""
+def render(dot_source: str, *, fmt: Literal["svg", "png", "json"]) -> bytes:
+    """Return `dot_source` laid out by Graphviz's `dot` as SVG, PNG or JSON (the layout) bytes."""
     try:
         output: bytes = graphviz.Source(dot_source).pipe(format=fmt)
     except graphviz.ExecutableNotFound as exc:

@@ -5,7 +5,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from playbook.compare import decisions_that_differ, numbers_that_differ
-from ui import compare, readonly, resources
+from ui import compare, diagram_viewer, readonly, resources
 
 st.title("Compare")
 st.caption(
@@ -55,7 +55,9 @@ _table(
 )
 
 st.subheader("Diagrams")
-for column, side in zip(st.columns(2, gap="medium"), (left, right), strict=True):
+for column_index, (column, side) in enumerate(
+    zip(st.columns(2, gap="medium"), (left, right), strict=True)
+):
     with column:
         st.caption(side.label)
-        readonly.diagram(side.design)
+        diagram_viewer.diagram(side.design, key=f"compare.viewer.{column_index}", height=520)

@@ -5,8 +5,11 @@ import streamlit as st
 from diagrams import FILE_TYPES, DiagramTooLargeError
 from playbook import dump_design
 from playbook.labels import slugify
-from ui import resources, state
+from ui import component_details, diagram_viewer, resources, state
 from ui.components_form import components_form
+
+LEVELS = {"full": "Full diagram", "overview": "Overview"}
+EXPORTS = ("dot", "mermaid", "svg", "png", "excalidraw")
 
 st.title("Architecture diagram")
 st.caption(
@@ -26,25 +29,34 @@ except DiagramTooLargeError as exc:
     )
     dot = None
 if dot is not None:
-    st.graphviz_chart(dot, width="stretch")
+    level = st.segmented_control(
+        "Detail", list(LEVELS), format_func=LEVELS.__getitem__, default="full",
+        key="diagram.level", help="Overview: one box per phase with its key numbers.",
+    ) or "full"  # fmt: skip
+    picked = st.session_state.get(component_details.PICK_KEY)
+    clicked = diagram_viewer.diagram(
+        design, key=f"diagram.viewer.{level}", level=level, picked=picked
+    )
+    if chosen := component_details.picker(design, clicked=clicked):
+        component_details.details(design, chosen)
 
 components_form()
 
 st.markdown("**Export**")
 missing = resources.dot_missing()
-columns = st.columns(5)
-for column, fmt in zip(columns, ("dot", "mermaid", "svg", "png"), strict=False):
+columns = st.columns(len(EXPORTS) + 1)
+for column, fmt in zip(columns, EXPORTS, strict=False):
     extension, mime = FILE_TYPES[fmt]
-    needs_dot = fmt in ("svg", "png")
+    needs_dot = fmt in ("svg", "png", "excalidraw")
     column.download_button(
-        fmt.upper() if fmt != "mermaid" else "Mermaid",
-        # SVG and PNG are laid out by `dot` only when asked for, not on every rerun.
+        {"mermaid": "Mermaid", "excalidraw": "Excalidraw"}.get(fmt, fmt.upper()),
+        # SVG, PNG and Excalidraw are laid out by `dot` only when asked for, not on every rerun.
         data=(lambda fmt=fmt: resources.exported(design_json, fmt)) if dot else b"",
         disabled=dot is None or (needs_dot and missing is not None),
         file_name=f"{stem}.{extension}", mime=mime, key=f"diagram.download.{fmt}",
         icon=":material/download:",
     )  # fmt: skip
-columns[4].download_button(
+columns[-1].download_button(
     "Report", data=resources.report(design_json), file_name=f"{stem}.md",
     mime="text/markdown", key="diagram.download.report", icon=":material/description:",
     help="A Markdown design report: the diagram, the numbers and the notes of each phase.",

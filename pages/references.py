@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from diagrams import DiagramTooLargeError
-from playbook import Design, dump_design
+from playbook import Design
 from playbook.labels import escape_markdown
 from playbook.scenarios import load_scenario, scenario_names, scenario_summaries
-from ui import resources, state
+from ui import diagram_viewer, state
 
 PENDING = "references.pending"  # the reference waiting for "replace my design?" to be confirmed
 COMPARE = "references.compare"
@@ -89,15 +88,12 @@ chosen = st.selectbox(
     format_func=titles.__getitem__,
     key=COMPARE,
 )
-# One above the other: the diagrams run left to right and are unreadable at half width.
-for heading, design in (
-    (f"Yours: {state.design().title}", state.design()),
-    (f"Reference: {titles[chosen]}", load_scenario(chosen)),
+# One above the other, each in the pan-and-zoom viewer at a readable size.
+for side, (heading, design) in enumerate(
+    (
+        (f"Yours: {state.design().title}", state.design()),
+        (f"Reference: {titles[chosen]}", load_scenario(chosen)),
+    )
 ):
     st.markdown(f"**{escape_markdown(heading)}**")
-    try:
-        dot = resources.diagram_dot(dump_design(design))
-    except DiagramTooLargeError as exc:
-        st.info(f"{exc}.", icon=":material/info:")
-        continue
-    st.graphviz_chart(dot, width="stretch")
+    diagram_viewer.diagram(design, key=f"references.viewer.{side}", height=520)

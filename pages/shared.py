@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from db import ShareLinkError, resolve_share_link
 from playbook.design import PHASES
 from playbook.labels import escape_markdown
-from ui import comments, drift, navigation, readonly, resources, state
+from ui import comments, diagram_viewer, drift, navigation, readonly, resources, state
 
 try:
     engine = resources.engine()
@@ -39,7 +39,7 @@ st.page_link(home.path, label="Back to your own design", icon=":material/arrow_b
 
 readonly.key_metrics(design)
 st.subheader("Diagram")
-readonly.diagram(design)
+diagram_viewer.diagram(design, key="shared.viewer")
 
 ask, critique = st.columns(2, gap="large")
 with ask:

@@ -27,7 +27,7 @@ from playbook.interview.followups import TITLES, finding_key
 from playbook.interview.prompts import DIFFICULTIES, TOPIC_LABELS, TOPIC_QUESTIONS, TOPICS, Topic
 from playbook.labels import PHASES
 from playbook.rubric import Finding
-from ui import interview, navigation, state
+from ui import interview, mobile, navigation, state
 
 DIFFICULTY_BADGES = {
     "easy": ":green-badge[Easy]",
@@ -41,6 +41,7 @@ SEVERITY_BADGES = {
 }
 RESOLVED_BADGE = ":green-badge[:material/check: Resolved]"
 DIFFICULTY_FILTER = "interview.difficulty"
+ASK_BOX = "interview.ask_box"
 
 
 def prompt_bank() -> None:
@@ -63,12 +64,16 @@ def prompt_bank() -> None:
 
 
 def ask_box(prompt: Prompt) -> None:
-    """Draw the interviewer's ask."""
-    with st.container(border=True):
+    """Draw the interviewer's ask, scrolled into view when the interview has just started."""
+    with st.container(border=True, key=ASK_BOX):
         st.markdown(
             f"**The ask** · {critic.plain(prompt.title)} {DIFFICULTY_BADGES[prompt.difficulty]}"
         )
         st.markdown(f"> {critic.plain(prompt.ask)}")
+    # Start is pressed far down the prompt list: on a phone the ask and countdown would be
+    # above the screen. Once per interview, they are brought to the top.
+    if (current := interview.active()) is not None:
+        mobile.scroll_into_view(ASK_BOX, token=str(current.id))
 
 
 def countdown() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from playbook import critic, dump_design
+from playbook import critic
 from playbook.catalog import load_catalog
 from playbook.clock import format_duration
 from playbook.design import Phase
@@ -25,7 +25,7 @@ from playbook.interview.progress import drill
 from playbook.interview.prompts import TOPIC_LABELS, get_prompt, load_prompts
 from playbook.interview.scorecard import FollowUpResult, PhaseEntry, Scorecard
 from playbook.labels import PHASES, slugify
-from ui import interview, resources
+from ui import diagram_viewer, interview
 from ui.interview_view import SEVERITY_BADGES
 
 VERDICT_BOXES = {"Strong": st.success, "Pass": st.success, "Borderline": st.warning}
@@ -115,12 +115,12 @@ def _diagrams(saved: SavedInterview) -> None:
     card = saved.scorecard
     # The reference at the candidate's own load: a fleet sized for the same traffic.
     reference = reference_at_load(get_prompt(card.prompt_id), saved.design, load_catalog())
-    # One above the other at full width: the diagrams run left to right and are unreadable at
-    # half the page; the table below lines the differing decisions up side by side.
+    # One above the other at full width, each in the pan-and-zoom viewer; the table below lines
+    # the differing decisions up side by side.
     st.markdown("**Your design**")
-    st.graphviz_chart(resources.diagram_dot(dump_design(saved.design)), width="stretch")
+    diagram_viewer.diagram(saved.design, key="scorecard.viewer.yours", height=520)
     st.markdown(f"**Reference: {critic.plain(reference.title)}**")
-    st.graphviz_chart(resources.diagram_dot(dump_design(reference)), width="stretch")
+    diagram_viewer.diagram(reference, key="scorecard.viewer.reference", height=520)
     st.markdown(f"**Decisions that differ** ({len(card.differences)})")
     rows = [
         {"Phase": d.section, "Decision": d.label, "Yours": d.left, "Reference": d.right}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -41,8 +43,18 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock) 
     return at
 
 
-def dot_of(at: AppTest) -> str:
-    """Return the DOT source the diagram page handed to st.graphviz_chart."""
+def viewer_data(at: AppTest) -> list[dict[str, Any]]:
+    """Return what each diagram viewer on the page was given: its SVG, height, picked node."""
+    return [json.loads(viewer.proto.json) for viewer in at.get("bidi_component")]
+
+
+def diagram_of(at: AppTest) -> str:
+    """Return the SVG the diagram page's viewer draws (laid out by dot, sanitised)."""
     at.switch_page("pages/diagram.py").run()
     assert not at.exception, at.exception
-    return str(at.get("graphviz_chart")[0].proto.spec)
+    return str(viewer_data(at)[0]["svg"])
+
+
+def has_node(svg: str, node_id: str) -> bool:
+    """Whether the viewer's SVG draws the node `node_id`."""
+    return f'data-node="{node_id}"' in svg

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from db import llm_usage, make_engine
 from playbook import dump_design
 from playbook.llm_budget import Budget
-from tests.app.conftest import dot_of
+from tests.app.conftest import diagram_of
 from tests.integration.fake_openai import (
     HOSTILE_ANSWER,
     FakeOpenAI,
@@ -355,7 +355,7 @@ def test_the_key_never_reaches_the_page_the_session_the_database_or_an_export(
     assert CANARY not in page
     assert CANARY not in session
     assert CANARY not in dump_design(app.session_state["design"])
-    assert CANARY not in dot_of(app)
+    assert CANARY not in diagram_of(app)
     for path in tmp_path.glob("designs.db*"):
         assert CANARY.encode() not in path.read_bytes()
     with closing(sqlite3.connect(tmp_path / "designs.db")) as connection:

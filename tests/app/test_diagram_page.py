@@ -2,46 +2,40 @@
 
 from __future__ import annotations
 
-import re
-
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import dot_of
-
-
-def _has_node(dot: str, node_id: str) -> bool:
-    return re.search(rf"^\s*{node_id} \[", dot, flags=re.MULTILINE) is not None
+from tests.app.conftest import diagram_of, has_node, viewer_data
 
 
 def test_the_default_design_draws_retrieval_with_a_reranker_and_a_hosted_model(
     app: AppTest,
 ) -> None:
-    dot = dot_of(app)
+    svg = diagram_of(app)
 
-    assert _has_node(dot, "retriever")
-    assert _has_node(dot, "reranker")
-    assert "OpenAI" in dot
-    assert "GPT-4o" in dot
+    assert has_node(svg, "retriever")
+    assert has_node(svg, "reranker")
+    assert "OpenAI" in svg
+    assert "GPT-4o" in svg
 
 
 def test_dropping_rag_in_phase_2_removes_the_retrieval_path(app: AppTest) -> None:
     app.switch_page("pages/technique.py").run()
     app.multiselect(key="technique.rungs").set_value(["prompt", "few_shot"]).run()
 
-    dot = dot_of(app)
+    svg = diagram_of(app)
 
     for node in ("retriever", "reranker", "vector_index", "chunker", "embedder"):
-        assert not _has_node(dot, node), node
+        assert not has_node(svg, node), node
 
 
 def test_turning_the_reranker_off_removes_its_node(app: AppTest) -> None:
     app.switch_page("pages/retrieval.py").run()
     app.toggle(key="retrieval.reranker").set_value(False).run()
 
-    dot = dot_of(app)
+    svg = diagram_of(app)
 
-    assert _has_node(dot, "retriever")
-    assert not _has_node(dot, "reranker")
+    assert has_node(svg, "retriever")
+    assert not has_node(svg, "reranker")
 
 
 def test_a_self_hosted_model_is_drawn_as_a_cluster_labelled_with_its_gpus(app: AppTest) -> None:
@@ -51,30 +45,32 @@ def test_a_self_hosted_model_is_drawn_as_a_cluster_labelled_with_its_gpus(app: A
     app.selectbox(key="serving.gpu").set_value("l40s").run()
     app.select_slider(key="serving.gpus_per_replica").set_value(2).run()
 
-    dot = dot_of(app)
+    svg = diagram_of(app)
 
-    assert "cluster_serving" in dot
-    assert "2× L40S" in dot
-    assert "OpenAI" not in dot
+    assert "Self-hosted serving" in svg
+    assert "2× L40S" in svg
+    assert "OpenAI" not in svg
 
 
 def test_a_constraint_change_in_phase_1_reaches_the_diagram(app: AppTest) -> None:
     app.select_slider(key="constraints.corpus_documents").set_value(1_000_000).run()
 
-    dot = dot_of(app)
+    svg = diagram_of(app)
 
-    assert "1,000,000 documents" in dot or "1M documents" in dot
+    assert "1,000,000 documents" in svg or "1M documents" in svg
 
 
-def test_user_text_in_the_title_is_escaped_before_it_reaches_dot(app: AppTest) -> None:
+def test_user_text_in_the_title_reaches_the_viewer_only_as_text(app: AppTest) -> None:
     hostile = 'x"]; evil [URL="javascript:alert(1)"]; <b>bold</b> \\'
     app.text_input(key="design.title").input(hostile).run()
 
-    dot = dot_of(app)
+    svg = diagram_of(app)
 
-    assert hostile not in dot
-    assert "javascript:alert(1)&quot;" in dot
-    assert "&lt;b&gt;bold&lt;/b&gt;" in dot
+    assert "evil [URL=" in svg  # drawn as the title's text...
+    assert "&lt;b&gt;bold&lt;/b&gt;" in svg  # ...with its markup escaped
+    assert "<b>" not in svg
+    assert "href" not in svg
+    assert "<a " not in svg
 
 
 def test_every_export_can_be_downloaded(app: AppTest) -> None:
@@ -83,7 +79,7 @@ def test_every_export_can_be_downloaded(app: AppTest) -> None:
 
     buttons = {button.proto.label: button for button in app.get("download_button")}
 
-    assert set(buttons) == {"DOT", "Mermaid", "SVG", "PNG", "Report"}
+    assert set(buttons) == {"DOT", "Mermaid", "SVG", "PNG", "Excalidraw", "Report"}
     assert buttons["DOT"].proto.url or buttons["DOT"].proto.deferred_file_id
     assert not buttons["SVG"].proto.disabled
 
@@ -97,7 +93,7 @@ def test_an_own_component_can_be_added_and_appears_in_the_diagram(app: AppTest) 
     next(b for b in app.button if b.label == "Add component").click().run()
 
     assert [c.id for c in app.session_state["design"].components] == ["semantic_cache"]
-    assert _has_node(str(app.get("graphviz_chart")[0].proto.spec), "own_semantic_cache")
+    assert has_node(str(viewer_data(app)[0]["svg"]), "own_semantic_cache")
 
 
 def test_removing_an_own_component_takes_it_off_the_diagram(app: AppTest) -> None:
@@ -108,15 +104,15 @@ def test_removing_an_own_component_takes_it_off_the_diagram(app: AppTest) -> Non
     app.button(key="components.remove.audit_log").click().run()
 
     assert app.session_state["design"].components == ()
-    assert not _has_node(str(app.get("graphviz_chart")[0].proto.spec), "own_audit_log")
+    assert not has_node(str(viewer_data(app)[0]["svg"]), "own_audit_log")
 
 
 def test_a_blocking_finding_is_flagged_on_the_diagram(app: AppTest) -> None:
-    before = dot_of(app)
+    before = diagram_of(app)
     app.switch_page("pages/constraints.py").run()
     app.toggle(key="constraints.on_prem").set_value(True).run()
 
-    dot = dot_of(app)
+    svg = diagram_of(app)
 
     assert "on_prem is on" not in before
-    assert "on_prem is on, but GPT-4o is a hosted" in dot
+    assert "on_prem is on, but GPT-4o is a hosted" in svg

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from diagrams import design_dot
 from playbook import Design, retitle_design
 from playbook.scenarios import load_scenario, scenario_names
+from tests.app.conftest import viewer_data
 
 PAGE = "pages/references.py"
 
@@ -120,8 +120,12 @@ def test_compare_draws_the_chosen_reference_beside_your_design(app: AppTest) -> 
 
     app.selectbox(key="references.compare").set_value("support-bot").run()
 
-    charts = [str(chart.proto.spec) for chart in app.get("graphviz_chart")]
-    assert charts == [design_dot(Design()), design_dot(load_scenario("support-bot"))]
+    svgs = [str(data["svg"]) for data in viewer_data(app)]
+    assert len(svgs) == 2
+    assert Design().title in svgs[0]
+    assert load_scenario("support-bot").title in svgs[1]
+    assert 'data-node="router"' in svgs[1]  # the support bot routes; the default does not
+    assert 'data-node="router"' not in svgs[0]
 
 
 def test_your_title_is_shown_as_plain_text(app: AppTest) -> None:

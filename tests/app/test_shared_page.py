@@ -20,7 +20,7 @@ from db import (
 )
 from playbook import Design, update_design
 from playbook.compare import FIELD_LABELS
-from tests.app.conftest import APP, FakeClock
+from tests.app.conftest import APP, FakeClock, viewer_data
 from tests.app.library_support import app_engine, click
 
 SHARED = update_design(
@@ -61,7 +61,7 @@ def test_a_share_link_shows_the_title_numbers_and_diagram_read_only(
     assert [t.value for t in visitor.title] == [r"Contract QA \*shared\*"]
     labels = {m.label for m in visitor.metric}
     assert {"Cost per month", "Time to first token", "Inter-token latency"} <= labels
-    assert "Contract QA" in str(visitor.get("graphviz_chart")[0].proto.spec)
+    assert "Contract QA" in str(viewer_data(visitor)[0]["svg"])
     phase_1 = visitor.dataframe[0].value
     assert FIELD_LABELS["constraints.ttft_ms"] in list(phase_1["Decision"])
     assert not [w for w in visitor.select_slider if w.key.startswith("constraints.")]
@@ -96,7 +96,7 @@ def test_every_bad_link_gets_the_same_plain_message_and_nothing_else(
 
     assert [e.value for e in visitor.error] == [SHARE_LINK_MESSAGE]
     assert [t.value for t in visitor.title] == ["Shared design"]
-    assert not visitor.get("graphviz_chart")
+    assert not visitor.get("bidi_component")
     assert not visitor.metric
 
 

@@ -344,14 +344,14 @@ def test_user_text_never_becomes_a_node_id() -> None:
     assert all(design.author not in data["label"] for _, data in graph.nodes(data=True))
 
 
-def test_the_dot_text_names_every_node_and_lays_out_left_to_right() -> None:
+def test_the_dot_text_names_every_node_and_lays_out_top_to_bottom() -> None:
     design = _design(model={"kind": "routing"}, technique={"rungs": ["rag", "lora"]})
 
     dot = design_dot(design)
 
     for node in build_graph(design).nodes:
         assert re.search(rf"^\s+{node} \[", dot, flags=re.MULTILINE)
-    assert "rankdir=LR" in dot
+    assert "rankdir=TB" in dot
     assert "subgraph cluster_online" in dot
     assert "subgraph cluster_serving" in dot
 
