@@ -125,7 +125,7 @@ def _rung_reasons(design: Design, rung: str) -> tuple[str, ...]:
 def _mitigation_reason(design: Design, mode: str) -> str:
     chosen = design.evaluation.mitigations.get(mode, "none")  # type: ignore[call-overload]
     name = FAILURE_MODES.get(mode, mode)
-    return f"the failure mode {name.lower()}: mitigated by {MITIGATIONS.get(chosen, chosen)}"
+    return f"failure mode {name}: mitigated by {MITIGATIONS.get(chosen, chosen)}"
 
 
 def _guard_reasons(design: Design, node: str) -> tuple[str, ...]:

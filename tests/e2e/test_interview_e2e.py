@@ -104,7 +104,7 @@ def test_a_whole_mock_interview_ends_on_a_saved_scorecard(
     _button(page, "interview.finish").click()
     expect(page.get_by_role("heading", name="Scorecard", level=1)).to_be_visible()
     expect(page.get_by_text("Verdict:")).to_be_visible()
-    charts = page.get_by_test_id("stGraphVizChart")
+    charts = page.locator(".dv-root")
     expect(charts).to_have_count(2)
     expect(charts.nth(0).locator("svg")).to_be_visible(timeout=20_000)
     expect(charts.nth(1).locator("svg")).to_be_visible(timeout=20_000)

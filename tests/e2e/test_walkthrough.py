@@ -46,7 +46,7 @@ def test_walking_the_six_phases_draws_the_chosen_architecture(
         page.screenshot(path=artifacts / f"e2e-{title[0]}.png", full_page=True)
 
     _open(page, "Diagram", heading="Architecture diagram")
-    chart = page.get_by_test_id("stGraphVizChart")
+    chart = page.locator(".dv-root")
     expect(chart.locator("svg")).to_be_visible(timeout=20_000)
     expect(chart.locator("svg")).to_contain_text("vLLM")
     expect(chart.locator("svg")).to_contain_text("H100 SXM")
