@@ -14,7 +14,7 @@ from playbook.codec import DesignError, dump_design, parse_design
 from playbook.design import Design
 from playbook.scenarios import UnknownScenarioError, load_scenario, scenario_summaries
 
-FORMATS: Final = ("dot", "svg", "png", "mermaid")
+FORMATS: Final = ("dot", "svg", "png", "mermaid", "excalidraw")
 
 
 def register(commands: Commands) -> None:

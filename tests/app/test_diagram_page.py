@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import diagram_of, has_node, viewer_data
@@ -116,3 +117,39 @@ def test_a_blocking_finding_is_flagged_on_the_diagram(app: AppTest) -> None:
 
     assert "on_prem is on" not in before
     assert "on_prem is on, but GPT-4o is a hosted" in svg
+
+
+def test_picking_a_component_shows_its_numbers_reasons_and_phase_page(app: AppTest) -> None:
+    diagram_of(app)
+
+    app.selectbox(key="diagram.component").set_value("retriever").run()
+
+    text = " ".join(m.value for m in app.markdown)
+    assert "Retriever" in text
+    assert "search ≈" in text
+    assert "knowledge\\_gap is on" in text
+    links = {link.proto.label: link.proto.page for link in app.get("page_link")}
+    assert links["Decide it on 4 · Retrieval"] == "retrieval"
+
+
+def test_the_overview_draws_one_box_per_phase(app: AppTest) -> None:
+    diagram_of(app)
+
+    app.get("button_group")[0].set_value("overview").run()
+
+    svg = viewer_data(app)[0]["svg"]
+    for phase in ("constraints", "technique", "model", "retrieval", "serving", "evaluation"):
+        assert f'data-node="{phase}"' in svg
+    assert 'data-node="retriever"' not in svg
+
+
+def test_without_dot_the_browser_lays_the_diagram_out_and_the_page_says_so(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "")
+
+    app.switch_page("pages/diagram.py").run()
+
+    assert not app.get("bidi_component")
+    assert "retriever" in str(app.get("graphviz_chart")[0].proto.spec)
+    assert any("Graphviz's dot is not installed" in c.value for c in app.caption)

@@ -123,6 +123,17 @@ def test_diagram_writes_mermaid_text(tmp_path: Path) -> None:
     assert out.read_text("utf-8").startswith("flowchart LR")
 
 
+def test_diagram_writes_an_excalidraw_scene(tmp_path: Path, dot_binary: str) -> None:
+    out = tmp_path / "support-bot.excalidraw"
+
+    done = _run("diagram", str(REFERENCE), "--format", "excalidraw", "-o", str(out))
+
+    assert done.returncode == 0, done.stderr
+    scene = json.loads(out.read_text("utf-8"))
+    assert scene["type"] == "excalidraw"
+    assert any(e["type"] == "arrow" for e in scene["elements"])
+
+
 def test_svg_without_graphviz_exits_2_with_how_to_install_it(tmp_path: Path) -> None:
     out = tmp_path / "support-bot.svg"
     no_dot = {**os.environ, "PATH": str(tmp_path)}  # an empty directory: no `dot` on PATH
@@ -166,5 +177,5 @@ def test_an_unknown_format_exits_2_listing_the_formats(tmp_path: Path) -> None:
 
     message = _refused(done)
 
-    for fmt in ("dot", "svg", "png", "mermaid"):
+    for fmt in ("dot", "svg", "png", "mermaid", "excalidraw"):
         assert fmt in message
