@@ -45,7 +45,11 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock) 
 
 def viewer_data(at: AppTest) -> list[dict[str, Any]]:
     """Return what each diagram viewer on the page was given: its SVG, height, picked node."""
-    return [json.loads(viewer.proto.json) for viewer in at.get("bidi_component")]
+    return [
+        json.loads(viewer.proto.json)
+        for viewer in at.get("bidi_component")
+        if viewer.proto.component_name == "whiteboard.diagram_viewer"
+    ]
 
 
 def diagram_of(at: AppTest) -> str:

@@ -150,6 +150,6 @@ def test_without_dot_the_browser_lays_the_diagram_out_and_the_page_says_so(
 
     app.switch_page("pages/diagram.py").run()
 
-    assert not app.get("bidi_component")
+    assert not viewer_data(app)
     assert "retriever" in str(app.get("graphviz_chart")[0].proto.spec)
     assert any("Graphviz's dot is not installed" in c.value for c in app.caption)

@@ -96,7 +96,7 @@ def test_every_bad_link_gets_the_same_plain_message_and_nothing_else(
 
     assert [e.value for e in visitor.error] == [SHARE_LINK_MESSAGE]
     assert [t.value for t in visitor.title] == ["Shared design"]
-    assert not visitor.get("bidi_component")
+    assert not viewer_data(visitor)
     assert not visitor.metric
 
 
