@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from diagrams import build_graph, design_dot, design_mermaid, render
+from diagrams import build_graph, design_dot, design_mermaid, export, render
+from diagrams.svg import safe_svg
 from playbook import Design, add_custom_entry, update_design
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -74,6 +75,9 @@ def _text_timings(design: Design) -> None:
     if shutil.which("dot"):
         dot = design_dot(design)
         print(_line("SVG layout by dot", _median_ms(lambda: render(dot, fmt="svg"), 5), 5))
+        svg = render(dot, fmt="svg")
+        print(_line("SVG sanitised for the viewer", _median_ms(lambda: safe_svg(svg), RUNS), RUNS))
+        print(_line("Excalidraw scene", _median_ms(lambda: export(design, "excalidraw"), 5), 5))
     else:
         print("SVG layout by dot: skipped (Graphviz's dot is not installed)")
 
