@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -30,6 +31,7 @@ from tests.conftest import need
 pytestmark = [pytest.mark.browser, pytest.mark.dot]
 
 HERE = Path(__file__).parent / "excalidraw"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 BUNDLE = HERE / "dist" / "restore.js"
 
 
@@ -86,6 +88,37 @@ RESTORE = """async (file) => {
     start: e.startBinding?.elementId ?? null, end: e.endBinding?.elementId ?? null,
   }));
 }"""
+
+
+DRAW = """async (file) => {
+  const excalidraw = await import("/restore.js");
+  const response = await fetch(file);
+  const blob = new Blob([await response.text()], { type: "application/json" });
+  const scene = await excalidraw.loadFromBlob(blob, null, null);
+  const svg = await excalidraw.exportToSvg({
+    elements: scene.elements, appState: { ...scene.appState, exportBackground: true }, files: {},
+  });
+  document.body.replaceChildren(svg);
+  return svg.querySelectorAll("text").length;
+}"""
+
+
+def test_excalidraw_draws_the_scene_with_every_label(
+    page: Page, static_url: str, artifacts: Path
+) -> None:
+    design = load_scenario("support-bot")
+    written = json.loads(export(design, "excalidraw"))["elements"]
+    page.set_viewport_size({"width": 2600, "height": 1700})
+    page.goto(f"{static_url}/index.html")
+
+    lines: int = page.evaluate(DRAW, "/support-bot.excalidraw")
+
+    # Excalidraw draws each line of text as a <text>: every label made it onto its canvas.
+    expected = sum(e["text"].count("\n") + 1 for e in written if e["type"] == "text")
+    assert lines == expected
+    page.locator("svg").first.screenshot(path=artifacts / "excalidraw-support-bot.png")
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":  # the README's picture of the export
+        page.locator("svg").first.screenshot(path=DOCS / "excalidraw-support-bot.png")
 
 
 @pytest.mark.parametrize(("name", "design"), _designs(), ids=[n for n, _ in _designs()])
