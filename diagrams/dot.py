@@ -99,8 +99,12 @@ def to_dot(graph: nx.DiGraph, *, title: str) -> str:
             attrs["constraint"] = "false"
         dot.edge(_slug(a), _slug(b), **attrs)
     _align_evaluation(dot, graph)
-    # Declared last, the legend lands in the top row, right of the columns, beside the title.
+    # The legend has the top row to itself: sharing a row with the client would make that row
+    # as tall as the legend and stretch the first edge of the request path.
     dot.node(LEGEND_NODE, label=legend_label(graph), shape="plain")
+    for node, cluster in graph.nodes(data="cluster"):
+        if graph.in_degree(node) == 0 and cluster != "evaluation":
+            dot.edge(LEGEND_NODE, _slug(node), style="invis", weight="0")
     source: str = dot.source
     return source
 
