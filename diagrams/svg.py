@@ -88,7 +88,12 @@ def _keep_attribute(name: str, value: str | None) -> bool:
 def _name_node(element: ET.Element) -> None:
     # <g class="node"><title>retriever</title>...: the title becomes data-node, so the browser
     # shows no tooltip with an internal id, and a click can name the component.
-    if _local(element.tag) != "g" or element.get("class") not in ("node", "edge", "cluster"):
+    if _local(element.tag) != "g" or element.get("class") not in (
+        "graph",
+        "node",
+        "edge",
+        "cluster",
+    ):
         return
     title = element.find(f"{_NS}title")
     if title is None:

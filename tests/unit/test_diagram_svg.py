@@ -40,7 +40,7 @@ def test_a_node_keeps_its_drawing_and_gains_its_id_as_data_node() -> None:
 @pytest.mark.parametrize(
     "gone",
     ["javascript", "<script", "alert(4)", "foreignObject", "onclick", "href", "style=", "<a ",
-     "<title>retriever", "not a slug", "url("],
+     "<title>", "not a slug", "url("],
 )  # fmt: skip
 def test_scripts_handlers_links_and_foreign_content_are_removed(gone: str) -> None:
     assert gone not in safe_svg(GRAPHVIZ_LIKE)

@@ -25,7 +25,7 @@ function build(root, data, trigger) {
   const view = element("div", "dv-view");
   const stage = element("div", "dv-stage");
   view.tabIndex = 0;
-  view.setAttribute("role", "img");
+  view.setAttribute("role", "group");
   view.setAttribute("aria-label", "Architecture diagram: drag to pan, wheel or pinch to zoom");
   stage.innerHTML = data.svg;
   view.appendChild(stage);
