@@ -392,8 +392,9 @@ def test_a_trickle_says_how_many_tokens_came_before_the_deadline(
     with pytest.raises(llm.LlmError) as raised:
         "".join(llm.stream_chat(endpoint, MESSAGES, limits=DEADLINE, tally=tally))
 
-    # About 2 s / 0.1 s = 20 pieces of one character each; the message says how many arrived.
-    assert 5 <= tally.pieces <= 25
+    # At most about 2 s / 0.1 s = 20 pieces of one character each (fewer when the machine is
+    # busy); the message says how many arrived.
+    assert 0 < tally.pieces <= 25
     assert f"(stopped after {tally.pieces} tokens)" in raised.value.message
 
 
