@@ -15,8 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import need
+
+# Playwright's 5 s default for `expect` is a race on a busy two-core machine (a rerun of a heavy
+# page can take longer while Chromium and the server share the cores): wait for what is asserted.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
