@@ -2,6 +2,8 @@
 
 Every function takes the engine first and returns pydantic models from `db.records`, never ORM
 rows. Saves add revisions and never overwrite; deletes are soft; share links keep only a hash.
+Drafts and mock interviews are kept by `DbDraftStore` and `DbInterviewStore`, the stores the
+domain's protocols ask for.
 """
 
 from db.backup import backup_database
@@ -17,7 +19,9 @@ from db.designs import (
     save_design,
     save_revision,
 )
+from db.drafts import DbDraftStore
 from db.engine import DatabaseConfigError, database_url, make_engine
+from db.interviews import DbInterviewStore, ImportReport, import_interview_files
 from db.migrate import upgrade
 from db.records import (
     SHARE_LINK_MESSAGE,
@@ -44,9 +48,12 @@ __all__ = [
     "Comment",
     "CommentNotFoundError",
     "DatabaseConfigError",
+    "DbDraftStore",
+    "DbInterviewStore",
     "DesignImportError",
     "DesignNotFoundError",
     "DesignSummary",
+    "ImportReport",
     "Page",
     "RevisionNotFoundError",
     "RevisionSummary",
@@ -63,6 +70,7 @@ __all__ = [
     "duplicate_design",
     "export_design",
     "import_design",
+    "import_interview_files",
     "latest_revision",
     "list_comments",
     "list_designs",

@@ -1,4 +1,5 @@
-"""`python -m db`: migrate, list, import, export and back up saved designs, for admins and scripts.
+"""`python -m db`: migrate, list, import, export and back up saved designs, for admins and scripts;
+import the mock interviews an older version kept as JSON files.
 
 The database is `DATABASE_URL` (default: the SQLite file under `data/`), migrated to the newest
 schema before every command. Bad input (a bad URL, file or id) exits 2 with one line; a database
@@ -18,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.backup import backup_database
 from db.engine import database_url, make_engine
+from db.interviews import import_interview_files
 from db.migrate import upgrade
 from db.records import DesignNotFoundError
 from db.search import MAX_PAGE, list_designs
@@ -79,6 +81,21 @@ def _backup(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def _import_interviews(args: argparse.Namespace, engine: Engine) -> int:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        raise UsageError(f"{directory} is not a directory")
+    report = import_interview_files(engine, directory)
+    if args.json:
+        skipped = [{"file": name, "why": why} for name, why in report.skipped]
+        print(json.dumps({"imported": list(report.imported), "skipped": skipped}))
+        return 0
+    for name, why in report.skipped:
+        print(f"skipped {name}: {why}", file=sys.stderr)
+    print(f"imported {len(report.imported)} interviews, skipped {len(report.skipped)} files")
+    return 0
+
+
 def _parser() -> Parser:
     parser = Parser(prog="python -m db", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -104,6 +121,12 @@ def _parser() -> Parser:
     backup = commands.add_parser("backup", help="write a consistent backup of the database")
     backup.add_argument("path", help="the backup file (replaced if it exists)")
     backup.set_defaults(run=_backup)
+    interviews = commands.add_parser(
+        "import-interviews", help="import finished interviews kept as JSON files (older versions)"
+    )
+    interviews.add_argument("directory", help="the old INTERVIEW_DATA_DIR, e.g. data/interviews")
+    interviews.add_argument("--json", action="store_true", help="print what was imported as JSON")
+    interviews.set_defaults(run=_import_interviews)
     return parser
 
 

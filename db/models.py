@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -36,6 +37,7 @@ SHORT_TEXT = 200  # the Design's title, scenario and author are at most this lon
 COMMENT_TEXT = 5_000
 PHASE_TEXT = 20  # the longest phase name is "constraints"
 SOURCE_TEXT = 20
+KEY_TEXT = 64  # interview session ids and prompt ids are at most 64 characters
 
 # current_timestamp, not now(): the same migration then runs on SQLite and PostgreSQL.
 _NOW = func.current_timestamp()
@@ -137,3 +139,42 @@ class LlmUsageRow(Base):
 
     # The budget reads one user's last 24 hours.
     __table_args__ = (Index("ix_llm_usage_user_id_started_at", "user_id", "started_at"),)
+
+
+class InterviewRow(Base):
+    """A mock interview: under way (written through its draft) or finished (with its result)."""
+
+    __tablename__ = "interviews"
+
+    id: Mapped[str] = mapped_column(String(KEY_TEXT), primary_key=True)  # the session id
+    prompt_id: Mapped[str] = mapped_column(String(KEY_TEXT))
+    session: Mapped[str] = mapped_column(Text)  # the InterviewSession as JSON
+    design: Mapped[str | None] = mapped_column(Text)  # the final design, once finished
+    scorecard: Mapped[str | None] = mapped_column(Text)  # the Scorecard as JSON, once finished
+    owner: Mapped[str | None] = mapped_column(String(SHORT_TEXT))  # for sign-in, later
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
+
+
+class DraftRow(Base):
+    """A browser session's unsaved state, found by the SHA-256 of the key in its URL."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(SHORT_TEXT))
+    unsaved: Mapped[bool] = mapped_column(Boolean)
+    design: Mapped[str] = mapped_column(Text)  # the design as JSON (migrated like revisions)
+    state: Mapped[str] = mapped_column(Text)  # opened-from, saved digest and clock as JSON
+    opened_design_id: Mapped[int | None] = mapped_column(Integer)
+    interview_id: Mapped[str | None] = mapped_column(
+        ForeignKey("interviews.id", ondelete="SET NULL"), index=True
+    )
+    owner: Mapped[str | None] = mapped_column(String(SHORT_TEXT))  # for sign-in, later
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
+
+    # The library's list: unsaved drafts, newest first, read without sorting the table.
+    __table_args__ = (Index("ix_drafts_unsaved_updated_at", "unsaved", "updated_at"),)

@@ -1,5 +1,5 @@
-"""Saved designs: save the edited design, import one, find and page through the library, and
-open, share, review, copy, export or delete each saved design."""
+"""Saved designs: save the edited design, resume or discard unsaved drafts, import one, find and
+page through the library, and open, share, review, copy, export or delete each saved design."""
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +24,7 @@ except (SQLAlchemyError, ValueError) as exc:
     st.stop()
 
 library_list.save_box()
+library_list.drafts_box()
 library_list.import_box()
 found = library_list.fetch(engine, library_list.filters())
 library_list.summary(found.total)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import uuid
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from playbook import Design, dump_design, parse_design
+from playbook import Design, critic, dump_design, parse_design
 from playbook.catalog import load_catalog
 from playbook.clock import (
     PhaseTime,
@@ -27,6 +28,7 @@ from playbook.interview import (
     FOLLOW_UP_PHASES,
     Interviewer,
     InterviewSession,
+    InterviewStoreError,
     Pick,
     Prompt,
     SavedInterview,
@@ -55,10 +57,11 @@ from playbook.interview.followups import TITLES, FollowUpKind
 from playbook.interview.grading import blank_design, reference_at_load
 from playbook.interview.interviewer import followup_messages, parse_pick, response_schema
 from playbook.interview.store import InterviewStore
+from playbook.labels import escape_markdown
 from playbook.llm import Limits, LlmError, chat, tally_for
 from playbook.llm_budget import model_problem
 from playbook.rubric import Review
-from ui import critic_config, state
+from ui import confirm, critic_config, state
 from ui.interview_store import default_store
 
 # Follow-ups from the LLM must not hold the page long: past this the rules speak instead.
@@ -113,17 +116,51 @@ def review(design: Design) -> Review:
 
 
 def begin(prompt_id: str) -> None:
-    """Start an interview on `prompt_id`: a blank design, the clock reset and running.
+    """Start an interview on `prompt_id`; over an unsaved design, ask first (it is replaced).
 
     An unknown id raises before anything is replaced."""
-    state.set_design(blank_design(get_prompt(prompt_id)))
+    prompt = get_prompt(prompt_id)
+    if not state.has_unsaved_design():
+        start(prompt_id)
+        return
+    confirm.ask(
+        title="Empty your unsaved design?",
+        text=f"An interview on “{critic.plain(prompt.title)}” starts from a blank design, so "
+        f"“{escape_markdown(state.design().title)}” and its unsaved changes would be lost. "
+        "Cancel, then save it under Saved designs to keep them.",
+        label="Discard my design and start",
+        action=start,
+        args=(prompt_id,),
+    )
+
+
+def start(prompt_id: str) -> None:
+    """Start an interview on `prompt_id`: a blank design, the clock reset and running."""
+    blank = blank_design(get_prompt(prompt_id))
+    state.set_design(blank)
+    state.mark_saved(blank)  # what the prompt states: nothing of the candidate's to lose yet
     state.set_clock(start_clock(reset_clock(), now=state.now()))
-    st.session_state.pop(state.EDIT_ERROR, None)
-    st.session_state.pop(state.INTERVIEW_SAVED, None)
+    # The empty design is a new one: a save must not become a revision of the one open before.
+    for key in (state.EDIT_ERROR, state.INTERVIEW_SAVED, state.LIBRARY_OPENED, state.TITLE_INPUT):
+        st.session_state.pop(key, None)
     _set(start_session(prompt_id, session_id=uuid.uuid4().hex, now=state.now()))
 
 
 def abandon() -> None:
+    """Ask, then drop the interview under way (its record is deleted; the design stays)."""
+    if (current := active()) is None:
+        return
+    confirm.ask(
+        title="Abandon this interview?",
+        text=f"The interview on “{critic.plain(prompt_of(current).title)}” ends without a "
+        "scorecard: its questions, hints, follow-ups and time are deleted. Your design stays "
+        "in the phases.",
+        label="Abandon the interview",
+        action=drop,
+    )
+
+
+def drop() -> None:
     """Drop the interview under way; the design stays as it is."""
     _set(None)
 
@@ -241,7 +278,10 @@ def finish(*, store: InterviewStore | None = None) -> SavedInterview | None:
     # The scorecard keeps the times; a fresh practice clock means nothing resumes this interview.
     state.set_clock(reset_clock())
     st.session_state[state.INTERVIEW_SAVED] = saved
-    (store or default_store()).save(saved)
+    try:
+        (store or default_store()).save(saved)
+    except (ValueError, SQLAlchemyError) as exc:  # no engine: a bad DATABASE_URL, or no server
+        raise InterviewStoreError(f"the database is unavailable: {exc}") from exc
     return saved
 
 

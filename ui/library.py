@@ -1,5 +1,6 @@
 """The library's session state: which saved design the edited one was opened from, and the
 actions that read or write the edited design (save, save as new, open), as widget callbacks.
+Opening a design over unsaved edits asks first (`ui.confirm`).
 
 The "opened from" pointer holds the design id, the revision loaded, and the base revision: the
 newest revision when it was opened. Saving sends the base, so a save by someone else in between
@@ -9,7 +10,7 @@ comes back as a conflict (a new revision on top, with a notice), never a silent 
 from __future__ import annotations
 
 import os
-from typing import Final, NamedTuple
+from typing import Final
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -24,20 +25,13 @@ from db import (
 )
 from playbook import Design, DesignError, retitle_design
 from playbook.labels import escape_markdown
-from ui import drift, resources, state
+from ui import confirm, drift, resources, state
+from ui.state import Opened
 
 # Where the app is reached when st.context.url cannot tell (a proxy that rewrites paths, tests).
 BASE_URL_SETTING: Final = "WHITEBOARD_BASE_URL"
 FALLBACK_BASE_URL: Final = "http://localhost:8501"
 COMPARE_PAGE: Final = "pages/compare.py"
-
-
-class Opened(NamedTuple):
-    """Where the edited design came from: the saved design, the revision loaded, and the base."""
-
-    design_id: int
-    revision: int
-    base: int  # the newest revision when it was opened (or last saved): what a save builds on
 
 
 def opened() -> Opened | None:
@@ -118,6 +112,7 @@ def save() -> None:
         problem(f"Not saved, your design is still here: {exc}")
         return
     state.set_design(design)
+    state.mark_saved(design)
     remember(result.summary.id, revision=result.revision)
     if result.conflict:
         st.session_state.pop(state.LIBRARY_PROBLEM, None)
@@ -145,11 +140,29 @@ def _save_new(design: Design) -> None:
         problem(f"Not saved, your design is still here: {exc}")
         return
     state.set_design(design)
+    state.mark_saved(design)
     remember(saved.id, revision=saved.revision)
     _done(f"Saved “{escape_markdown(saved.title)}” (#{saved.id}).")
 
 
 def open_design(design_id: int, revision: int | None = None) -> None:
+    """Load saved design `design_id` (or its `revision`); over unsaved edits, ask first."""
+    if not state.has_unsaved_design():
+        load_into_phases(design_id, revision)
+        return
+    which = f"revision {revision} of design #{design_id}" if revision else f"design #{design_id}"
+    confirm.ask(
+        title="Replace your unsaved design?",
+        text=f"Loading {which} replaces “{escape_markdown(state.design().title)}” in every "
+        "phase, and its changes since it was last saved are lost. Cancel, then save it above "
+        "to keep them.",
+        label="Discard my changes and load",
+        action=load_into_phases,
+        args=(design_id, revision),
+    )
+
+
+def load_into_phases(design_id: int, revision: int | None = None) -> None:
     """Load saved design `design_id` (its newest revision, or `revision`) into every phase."""
     engine = resources.engine()
     try:
@@ -160,6 +173,7 @@ def open_design(design_id: int, revision: int | None = None) -> None:
         problem(f"Could not load design #{design_id}: {exc}")
         return
     state.set_design(design)
+    state.mark_saved(design)
     remember(design_id, revision=revision or newest, base=newest)
     st.session_state[state.TITLE_INPUT] = design.title
     which = f"revision {revision} of " if revision and revision != newest else ""

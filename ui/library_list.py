@@ -1,4 +1,5 @@
-"""The library's list: the save box, search and filters, one page of designs, paging, import."""
+"""The library's list: the save box, unsaved drafts, search and filters, one page of designs,
+paging, import."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from db import DesignImportError, DesignSummary, Page, import_design, list_designs, restore_design
+from playbook.critic import plain
+from playbook.drafts import DraftSummary
+from playbook.interview import get_prompt
 from playbook.labels import escape_markdown
-from ui import library, library_detail, resources, state
+from ui import drafts, library, library_detail, resources, state
 
 MAX_IMPORT_MB = 5
 PAGE_SIZE = 50
@@ -48,6 +52,54 @@ def save_box() -> None:
             )
         else:
             st.caption("Not saved yet: the first save creates a new design.")
+
+
+def drafts_box() -> None:
+    """Draw the unsaved drafts, newest first, each with Resume and Discard (this tab's: a note)."""
+    try:
+        found = drafts.unsaved()
+    except drafts.STORE_ERRORS as exc:
+        st.caption(f"Unsaved drafts are unavailable: {escape_markdown(str(exc))}")
+        return
+    if not found:
+        return
+    with st.container(border=True, key="library.drafts"):
+        st.markdown(f"**Unsaved drafts** · {len(found)}")
+        st.caption(
+            "Work not saved to the library, kept as it changes (newest first, at most "
+            f"{drafts.LIST_LIMIT}). Resume one to continue it here; this tab's work stays a draft."
+        )
+        for item in found:
+            _draft_row(item, here=item.id == drafts.current_id())
+
+
+def _draft_line(item: DraftSummary) -> str:
+    parts = [f"changed {item.updated_at:%Y-%m-%d %H:%M} UTC"]
+    if item.opened_design_id is not None:
+        parts.append(f"opened from design #{item.opened_design_id}")
+    if item.interview_prompt_id is not None:
+        try:
+            prompt = plain(get_prompt(item.interview_prompt_id).title)
+        except LookupError:
+            prompt = item.interview_prompt_id
+        parts.append(f"interview under way: {prompt}")
+    return " · ".join(parts)
+
+
+def _draft_row(item: DraftSummary, *, here: bool) -> None:
+    name, first, second = st.columns([6, 1, 1], vertical_alignment="center")
+    name.markdown(f"**{escape_markdown(item.title)}**" + (" · *open in this tab*" if here else ""))
+    name.caption(_draft_line(item))
+    if here:
+        return
+    first.button(
+        "Resume", key=f"library.draft.resume.{item.id}", on_click=drafts.resume,
+        args=(item.id,), icon=":material/restore:",
+    )  # fmt: skip
+    second.button(
+        "Discard", key=f"library.draft.discard.{item.id}", on_click=drafts.ask_discard,
+        args=(item.id, item.title), icon=":material/delete:",
+    )  # fmt: skip
 
 
 def _first_page() -> None:

@@ -1,7 +1,7 @@
 """Mock-interview mode: prompts, the session, questions, follow-ups, hints and the scorecard.
 
 Pure like the rest of `playbook`: time comes in as numbers, storage is a protocol
-(`InterviewStore`) that the UI layer implements, and the LLM interviewer is a callable seam.
+(`InterviewStore`) that the database layer implements, and the LLM interviewer is a callable seam.
 """
 
 from playbook.interview.export import scorecard_markdown
@@ -55,7 +55,12 @@ from playbook.interview.session import (
     stayed,
     take_hint,
 )
-from playbook.interview.store import InterviewNotFoundError, InterviewStore, SavedInterview
+from playbook.interview.store import (
+    InterviewNotFoundError,
+    InterviewStore,
+    InterviewStoreError,
+    SavedInterview,
+)
 
 __all__ = [
     "FOLLOW_UP_KINDS",
@@ -69,6 +74,7 @@ __all__ = [
     "InterviewNotFoundError",
     "InterviewSession",
     "InterviewStore",
+    "InterviewStoreError",
     "Interviewer",
     "Pick",
     "ProgressPoint",

@@ -1,4 +1,4 @@
-"""Where finished interviews are kept: a protocol the UI layer implements (memory, JSON files)."""
+"""Where finished interviews are kept: a protocol that `db.interviews` implements."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ class SavedInterview(BaseModel):
 
 class InterviewNotFoundError(LookupError):
     """No saved interview has this id."""
+
+
+class InterviewStoreError(OSError):
+    """The store could not keep or read interviews (say, the database is unreachable)."""
 
 
 class InterviewStore(Protocol):

@@ -9,11 +9,13 @@ import pyarrow.ipc
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from db import DbInterviewStore
 from playbook import Design
 from playbook.clock import enter_phase
 from playbook.interview import InterviewSession, get_prompt, load_prompts
 from playbook.interview.grading import blank_design
 from tests.app.conftest import FakeClock
+from tests.app.library_support import app_engine
 from ui import state
 
 PAGE = "pages/interview.py"
@@ -21,9 +23,8 @@ PAGE = "pages/interview.py"
 
 @pytest.fixture
 def interview_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep saved interviews in the test's own directory, and leave any LLM endpoint out."""
+    """Leave any LLM endpoint out (interviews go to the test's own database)."""
     path = tmp_path / "interviews"
-    monkeypatch.setenv("INTERVIEW_DATA_DIR", str(path))
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"):
         monkeypatch.delenv(name, raising=False)
     return path
@@ -42,6 +43,10 @@ def _session(at: AppTest) -> InterviewSession:
     value = at.session_state[state.INTERVIEW]
     assert isinstance(value, InterviewSession)
     return value
+
+
+def _dialog_titles(at: AppTest) -> list[str]:
+    return [str(block.proto.dialog.title) for block in at.get("dialog")]
 
 
 def _left(at: AppTest) -> str:
@@ -63,7 +68,6 @@ def test_choosing_a_prompt_starts_a_blank_design_and_the_clock(
     app: AppTest, interview_dir: Path
 ) -> None:
     app.switch_page(PAGE).run()
-    app.session_state[state.DESIGN] = Design(title="Left over from before")
 
     app.button(key="interview.start.contract-qa").click().run()
 
@@ -235,7 +239,8 @@ def test_finishing_shows_the_scorecard_saves_it_and_fills_the_progress_chart(
 
     assert not started.exception, started.exception
     assert started.title[0].value == "Scorecard"
-    assert [path.stem for path in interview_dir.glob("*.json")] == [_session(started).id]
+    stored = DbInterviewStore(app_engine()).list()
+    assert [item.session.id for item in stored] == [_session(started).id]
     assert started.get("download_button")
     assert any("Verdict:" in box.value for box in [*started.error, *started.warning])
     started.switch_page("pages/progress.py").run()
@@ -246,11 +251,40 @@ def test_finishing_shows_the_scorecard_saves_it_and_fills_the_progress_chart(
     assert pyarrow.ipc.open_stream(chart.data.data).read_all().num_rows == 6  # 6 phases
 
 
-def test_abandoning_returns_to_the_prompt_bank(started: AppTest) -> None:
+def test_abandoning_asks_first_then_returns_to_the_prompt_bank(started: AppTest) -> None:
     started.button(key="interview.abandon").click().run()
+    assert "Abandon this interview?" in _dialog_titles(started)
+    assert _session(started).finished_at is None  # nothing dropped before the yes
+
+    started.button(key="confirm.yes").click().run()
 
     assert "interview.start.contract-qa" in _keys(started)
     assert "interview.finish" not in _keys(started)
+
+
+def test_cancelling_the_abandon_keeps_the_interview(started: AppTest) -> None:
+    started.button(key="interview.abandon").click().run()
+
+    started.button(key="confirm.cancel").click().run()
+
+    assert "interview.finish" in _keys(started)
+    assert "confirm.yes" not in _keys(started)
+
+
+def test_starting_over_an_unsaved_design_asks_before_emptying_it(
+    app: AppTest, interview_dir: Path
+) -> None:
+    app.select_slider(key="constraints.ttft_ms").set_value(1_500).run()
+    app.switch_page(PAGE).run()
+
+    app.button(key="interview.start.contract-qa").click().run()
+    assert "Empty your unsaved design?" in _dialog_titles(app)
+    assert app.session_state[state.DESIGN].constraints.ttft_ms == 1_500
+    assert "interview.finish" not in _keys(app)
+    app.button(key="confirm.yes").click().run()
+
+    assert app.session_state[state.DESIGN] == Design()
+    assert "interview.finish" in _keys(app)
 
 
 @pytest.mark.parametrize(

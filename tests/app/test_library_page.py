@@ -88,6 +88,8 @@ def test_opening_a_saved_design_restores_every_phase(app: AppTest) -> None:
     open_library(app)
     opener = next(button for button in app.button if button.key.startswith("library.load."))
     opener.click().run()
+    assert app.session_state["design"].constraints.ttft_ms == 300  # asked, nothing replaced yet
+    click(app, "confirm.yes")
 
     assert "Loaded “Tuned support bot” into every phase" in app.success[0].value
     assert app.session_state["design"] == saved

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,23 +19,22 @@ pytestmark = pytest.mark.browser
 
 
 class InterviewApp(NamedTuple):
-    """The app served with its own database and interview directory."""
+    """The app served with its own database (where finished interviews are kept too)."""
 
     url: str
-    interviews: Path
+    database: Path
 
 
 @pytest.fixture(scope="module")
 def interview_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InterviewApp]:
-    """Serve the app with saved interviews in a temporary directory and no LLM endpoint."""
+    """Serve the app with its own SQLite file and no LLM endpoint."""
     data = tmp_path_factory.mktemp("e2e-interview")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")},
         "DATABASE_URL": f"sqlite:///{data / 'designs.db'}",
-        "INTERVIEW_DATA_DIR": str(data / "interviews"),
     }
     with served_app(env) as url:
-        yield InterviewApp(url, data / "interviews")
+        yield InterviewApp(url, data / "designs.db")
 
 
 def _open(page: Page, link: str, *, heading: str | None = None) -> None:
@@ -109,7 +110,9 @@ def test_a_whole_mock_interview_ends_on_a_saved_scorecard(
     expect(charts.nth(0).locator("svg")).to_be_visible(timeout=20_000)
     expect(charts.nth(1).locator("svg")).to_be_visible(timeout=20_000)
     _shot(page, artifacts, "5-scorecard")
-    assert len(list(interview_app.interviews.glob("*.json"))) == 1
+    with closing(sqlite3.connect(interview_app.database)) as connection:
+        query = "SELECT COUNT(*) FROM interviews WHERE finished_at IS NOT NULL"
+        assert connection.execute(query).fetchone() == (1,)
 
     _open(page, "Progress")
     expect(page.get_by_text("Weakest phase")).to_be_visible()

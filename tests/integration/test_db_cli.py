@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from db.engine import PROJECT_ROOT
+from db.migrate import head_revision
 from playbook import Design, dump_design, update_design
 
 
@@ -69,7 +70,7 @@ def test_upgrade_creates_the_schema_and_says_so(tmp_path: Path) -> None:
     assert "up to date" in done.stdout
     with closing(sqlite3.connect(database)) as connection:
         (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    assert version == "0003_llm"
+    assert version == head_revision()
 
 
 def test_import_json_prints_the_committed_id_and_list_json_shows_it(
@@ -179,3 +180,27 @@ def test_backup_writes_a_database_that_opens_with_the_designs(cli: Cli, tmp_path
     assert check == ("ok",)
     backed_up = Cli(f"sqlite:///{target}")("export", str(ids[1]))
     assert json.loads(backed_up.stdout)["title"] == "two"
+
+
+def test_import_interviews_brings_old_json_files_into_the_database(
+    cli: Cli, database: Path, tmp_path: Path
+) -> None:
+    from tests.integration.test_db_drafts import _saved
+
+    old = tmp_path / "interviews"
+    old.mkdir()
+    (old / "aaaa1111.json").write_text(_saved("aaaa1111", 1_700_000_000).model_dump_json())
+    (old / "bbbb2222.json").write_text("{not json")
+
+    done = cli("import-interviews", str(old), "--json")
+    missing = cli("import-interviews", str(tmp_path / "nowhere"))
+
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["imported"] == ["aaaa1111"]
+    assert [item["file"] for item in report["skipped"]] == ["bbbb2222.json"]
+    with closing(sqlite3.connect(database)) as connection:
+        rows = connection.execute("SELECT id, finished_at IS NOT NULL FROM interviews").fetchall()
+    assert rows == [("aaaa1111", 1)]
+    assert missing.returncode == 2
+    assert "is not a directory" in missing.stderr

@@ -25,7 +25,8 @@ from db import (
 from db.migrate import alembic_config
 from playbook import Design, dump_design, update_design
 
-TABLES = {"designs", "design_revisions", "share_links", "comments", "alembic_version"}
+TABLES = {"designs", "design_revisions", "share_links", "comments", "drafts", "interviews",
+          "alembic_version"}  # fmt: skip
 OLD_DESIGNS = [
     update_design(Design(title="Support bot", scenario="customer-support", author="Ana"),
                   "constraints", ttft_ms=1_200, notes="kept through the upgrade"),

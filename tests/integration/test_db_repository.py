@@ -24,6 +24,7 @@ from db import (
     upgrade,
 )
 from db.engine import DEFAULT_SQLITE_FILE, PROJECT_ROOT
+from db.migrate import head_revision
 from playbook import Design, DesignError, update_design
 
 ROOT = PROJECT_ROOT
@@ -166,7 +167,7 @@ def test_upgrade_is_idempotent_and_keeps_the_data(engine: Engine) -> None:
 
     with engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    assert versions == [("0003_llm",)]
+    assert versions == [(head_revision(),)]
     assert list_designs(engine).items == (saved,)
 
 
