@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from playbook import Design
 from playbook.labels import escape_markdown
-from playbook.scenarios import load_scenario, scenario_names, scenario_summaries
+from playbook.scenarios import load_scenario, scenario_summaries
 from ui import diagram_viewer, state
 
 PENDING = "references.pending"  # the reference waiting for "replace my design?" to be confirmed
@@ -21,6 +20,7 @@ state.show_flash()
 def _load(name: str) -> None:
     design = load_scenario(name)
     state.set_design(design)
+    state.mark_saved(design)  # a reference loads again any time: unchanged, nothing is lost
     # The loaded design is a new, unsaved one: a save must not become a revision of the saved
     # design that was open before, and the library's title box should offer this title.
     st.session_state.pop(state.LIBRARY_OPENED, None)
@@ -33,9 +33,8 @@ def _load(name: str) -> None:
 
 
 def _ask(name: str) -> None:
-    current = state.design()
-    # Nothing is lost when the design is still the default or an unchanged reference.
-    if current == Design() or any(current == load_scenario(n) for n in scenario_names()):
+    # Nothing is lost when the design is blank, or unchanged since it was loaded or saved.
+    if not state.has_unsaved_design():
         _load(name)
     else:
         st.session_state[PENDING] = name
