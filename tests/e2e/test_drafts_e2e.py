@@ -137,10 +137,12 @@ def test_a_draft_survives_a_server_restart(page: Page, draft_app: DraftApp) -> N
         _wait_for_draft(draft_app.database, "Outlives the server")
 
     with served_app(draft_app.env) as second:
-        page.goto(f"{second}/?draft={key}")
+        # A page's own URL as the new process's first request: it must go through app.py too.
+        page.goto(f"{second}/library?draft={key}")
 
-        expect(page.get_by_label(TITLE)).to_have_value("Outlives the server")
-        _open(page, "Saved designs")
         drafts = page.locator(".st-key-library-drafts")
-        expect(drafts).to_contain_text("Outlives the server")
+        expect(drafts).to_contain_text("Outlives the server", timeout=30_000)
         expect(drafts).to_contain_text("open in this tab")
+        assert _draft_key(page) == key
+        _open(page, "1 · Constraints")
+        expect(page.get_by_label(TITLE)).to_have_value("Outlives the server")
