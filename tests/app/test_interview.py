@@ -10,7 +10,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from db import DbInterviewStore
-from playbook import Design
 from playbook.clock import enter_phase
 from playbook.interview import InterviewSession, get_prompt, load_prompts
 from playbook.interview.grading import blank_design
@@ -283,7 +282,7 @@ def test_starting_over_an_unsaved_design_asks_before_emptying_it(
     assert "interview.finish" not in _keys(app)
     app.button(key="confirm.yes").click().run()
 
-    assert app.session_state[state.DESIGN] == Design()
+    assert app.session_state[state.DESIGN] == blank_design(get_prompt("contract-qa"))
     assert "interview.finish" in _keys(app)
 
 

@@ -231,7 +231,7 @@ def test_the_storage_migration_goes_down_and_up_again(engine: Engine) -> None:
     DbDraftStore(engine).save(new_key(), Draft(design=EDITED))
 
     with engine.begin() as connection:
-        command.downgrade(alembic_config(connection), "0002")
+        command.downgrade(alembic_config(connection), "0003_llm")
     gone = set(inspect(engine).get_table_names())
     upgrade(engine)
 
