@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.designs import design_from_body
-from db.interviews import delete_unfinished, load_session, write_progress
+from db.interviews import LOCAL_OWNER, delete_unfinished, load_session, write_progress
 from db.models import DraftRow, InterviewRow
 from db.session import as_utc, column_text, reading, utc_now, writing
 from playbook import DesignError, dump_design
@@ -52,6 +52,11 @@ def _by_key(session: Session, key: str, *, lock: bool = False) -> DraftRow | Non
     return session.scalar(query.with_for_update() if lock else query)
 
 
+def _owned(session: Session, draft_id: int, owner: str) -> DraftRow | None:
+    row = session.get(DraftRow, draft_id, with_for_update=True)
+    return row if row is not None and row.owner == owner else None
+
+
 def _fill(row: DraftRow, draft: Draft) -> None:
     row.title = column_text(draft_title(draft))
     row.unsaved = has_unsaved_work(draft)
@@ -62,13 +67,14 @@ def _fill(row: DraftRow, draft: Draft) -> None:
     row.updated_at = utc_now()
 
 
-def _write(session: Session, key: str, draft: Draft) -> int:
+def _write(session: Session, key: str, draft: Draft, owner: str) -> int:
     if draft.interview is not None:
-        write_progress(session, draft.interview)
+        write_progress(session, draft.interview, owner=owner)
     row = _by_key(session, key, lock=True)
     if row is None:
         row = DraftRow(key_sha256=key_hash(key), created_at=utc_now())
         session.add(row)
+    row.owner = owner
     previous = row.interview_id
     _fill(row, draft)
     session.flush()
@@ -104,27 +110,34 @@ def _summary(
 
 
 class DbDraftStore:
-    """Drafts in the `drafts` table of `engine`'s database."""
+    """Drafts in the `drafts` table of `engine`'s database, seen by `owner` only.
 
-    def __init__(self, engine: Engine) -> None:
+    The owner is the signed-in user's id (or "local" without sign-in): another user's draft is
+    neither listed nor opened, resumed or discarded, even with its key.
+    """
+
+    def __init__(self, engine: Engine, *, owner: str = LOCAL_OWNER) -> None:
         self.engine = engine
+        self.owner = owner
 
     def save(self, key: str, draft: Draft) -> int:
         """Keep `draft` under `key` (replacing what was there); return its id."""
         with _translated("save the draft"):
             try:
                 with writing(self.engine) as session:
-                    return _write(session, key, draft)
+                    return _write(session, key, draft, self.owner)
             except IntegrityError:
                 # Two tabs on one new key inserted together: the other row exists now.
                 with writing(self.engine) as session:
-                    return _write(session, key, draft)
+                    return _write(session, key, draft, self.owner)
 
     def load(self, key: str) -> StoredDraft | None:
         """Return the draft kept under `key`, or None (never saved, discarded or unreadable)."""
         with _translated("read the draft"), reading(self.engine) as session:
             row = _by_key(session, key)
-            return None if row is None else _stored(session, row)
+            if row is None or row.owner != self.owner:
+                return None
+            return _stored(session, row)
 
     def list_unsaved(self, *, limit: int = 20) -> tuple[DraftSummary, ...]:
         """Return up to `limit` drafts with unsaved work, most recently changed first."""
@@ -135,7 +148,7 @@ class DbDraftStore:
         query = (
             select(*columns)
             .outerjoin(InterviewRow, InterviewRow.id == DraftRow.interview_id)
-            .where(DraftRow.unsaved.is_(True))
+            .where(DraftRow.unsaved.is_(True), DraftRow.owner == self.owner)
             .order_by(DraftRow.updated_at.desc(), DraftRow.id.desc())
             .limit(min(max(limit, 0), MAX_LIST))
         )
@@ -146,7 +159,7 @@ class DbDraftStore:
     def take_over(self, draft_id: int, *, key: str) -> StoredDraft:
         """Move draft `draft_id` to `key` (its old key stops working) and return it."""
         with _translated("resume the draft"), writing(self.engine) as session:
-            row = session.get(DraftRow, draft_id, with_for_update=True)
+            row = _owned(session, draft_id, self.owner)
             if row is None:
                 raise DraftNotFoundError(f"draft {draft_id} is gone (discarded or resumed)")
             stored = _stored(session, row)
@@ -158,7 +171,7 @@ class DbDraftStore:
     def discard(self, draft_id: int) -> None:
         """Delete draft `draft_id` and the interview it had under way (nothing when it is gone)."""
         with _translated("discard the draft"), writing(self.engine) as session:
-            row = session.get(DraftRow, draft_id)
+            row = _owned(session, draft_id, self.owner)
             if row is None:
                 return
             interview_id = row.interview_id

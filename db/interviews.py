@@ -32,6 +32,7 @@ from playbook.interview import (
 )
 
 MAX_LIST = 1_000
+LOCAL_OWNER = "local"  # the one user of an app without sign-in
 
 
 def epoch_to_utc(seconds: float) -> datetime:
@@ -48,7 +49,7 @@ def _translated(action: str) -> Iterator[None]:
         raise InterviewStoreError(f"could not {action}: {exc.__class__.__name__}") from exc
 
 
-def write_progress(session: Session, interview: InterviewSession) -> None:
+def write_progress(session: Session, interview: InterviewSession, *, owner: str) -> None:
     """Insert or update the interview under way (a finished row is left as it is)."""
     row = session.get(InterviewRow, interview.id, with_for_update=True)
     if row is None:
@@ -56,6 +57,7 @@ def write_progress(session: Session, interview: InterviewSession) -> None:
             id=interview.id,
             prompt_id=interview.prompt_id,
             started_at=epoch_to_utc(interview.started_at),
+            owner=owner,
         )
         session.add(row)
     elif row.finished_at is not None:
@@ -82,11 +84,12 @@ def load_session(session: Session, interview_id: str) -> InterviewSession | None
         return None
 
 
-def _write_finished(session: Session, saved: SavedInterview) -> None:
+def _write_finished(session: Session, saved: SavedInterview, owner: str) -> None:
     row = session.get(InterviewRow, saved.session.id, with_for_update=True)
     if row is None:
         row = InterviewRow(id=saved.session.id)
         session.add(row)
+    row.owner = owner
     row.prompt_id = saved.session.prompt_id
     row.started_at = epoch_to_utc(saved.session.started_at)
     row.finished_at = epoch_to_utc(saved.scorecard.finished_at)
@@ -107,21 +110,22 @@ def _saved(row: InterviewRow) -> SavedInterview:
 
 
 class DbInterviewStore:
-    """Finished interviews in the `interviews` table of `engine`'s database."""
+    """Finished interviews in the `interviews` table of `engine`'s database, `owner`'s only."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, owner: str = LOCAL_OWNER) -> None:
         self.engine = engine
+        self.owner = owner
 
     def save(self, saved: SavedInterview) -> None:
         """Keep the finished `saved`, replacing an earlier save of the same session."""
         with _translated("save the interview"), writing(self.engine) as session:
-            _write_finished(session, saved)
+            _write_finished(session, saved, self.owner)
 
     def load(self, session_id: str) -> SavedInterview:
         """Return the finished interview `session_id`, or raise `InterviewNotFoundError`."""
         with _translated("read the interview"), reading(self.engine) as session:
             row = session.get(InterviewRow, session_id)
-            if row is None:
+            if row is None or row.owner != self.owner:
                 raise InterviewNotFoundError(f"no saved interview {session_id!r}")
             try:
                 return _saved(row)
@@ -132,7 +136,7 @@ class DbInterviewStore:
         """Return up to `limit` readable finished interviews, most recently finished first."""
         query = (
             select(InterviewRow)
-            .where(InterviewRow.finished_at.is_not(None))
+            .where(InterviewRow.finished_at.is_not(None), InterviewRow.owner == self.owner)
             .order_by(InterviewRow.finished_at.desc(), InterviewRow.id)
             .limit(min(max(limit, 0), MAX_LIST))
         )
@@ -153,14 +157,17 @@ class ImportReport(NamedTuple):
     skipped: tuple[tuple[str, str], ...]  # (file name, why)
 
 
-def import_interview_files(engine: Engine, directory: Path) -> ImportReport:
-    """Save every finished interview in `directory/*.json` (the old file store) to `engine`.
+def import_interview_files(
+    engine: Engine, directory: Path, *, owner: str = LOCAL_OWNER
+) -> ImportReport:
+    """Save every finished interview in `directory/*.json` (the old file store) to `engine`,
+    as `owner`'s (the single user's, by default).
 
     Importing the same files again replaces the same rows: nothing is duplicated.
     """
     imported: list[str] = []
     skipped: list[tuple[str, str]] = []
-    store = DbInterviewStore(engine)
+    store = DbInterviewStore(engine, owner=owner)
     for path in sorted(directory.glob("*.json")):
         try:
             saved = SavedInterview.model_validate_json(path.read_text("utf-8"))

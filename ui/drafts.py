@@ -29,7 +29,7 @@ from playbook.drafts import (
 )
 from playbook.interview import InterviewNotFoundError, InterviewSession
 from playbook.labels import escape_markdown
-from ui import confirm, resources, state
+from ui import confirm, identity, resources, state
 
 PARAM = "draft"
 LIST_LIMIT = 20
@@ -41,7 +41,7 @@ STORE_ERRORS = (ValueError, SQLAlchemyError, OSError)
 
 
 def _store() -> DbDraftStore:
-    return DbDraftStore(resources.engine())
+    return DbDraftStore(resources.engine(), owner=identity.user_id())
 
 
 def enabled() -> bool:
@@ -84,7 +84,7 @@ def apply(draft: Draft) -> None:
 
 def _restore_result(session_id: str) -> None:
     try:
-        saved = DbInterviewStore(resources.engine()).load(session_id)
+        saved = DbInterviewStore(resources.engine(), owner=identity.user_id()).load(session_id)
     except (*STORE_ERRORS, InterviewNotFoundError):
         return  # the scorecard page still lists it from the store when it is readable
     st.session_state[state.INTERVIEW_SAVED] = saved

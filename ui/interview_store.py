@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from db import DbInterviewStore
 from playbook.interview import InterviewNotFoundError, SavedInterview
-from ui import resources
+from ui import identity, resources
 
 
 def _newest_first(items: list[SavedInterview], limit: int) -> tuple[SavedInterview, ...]:
@@ -40,5 +40,5 @@ class MemoryInterviewStore:
 
 
 def default_store() -> DbInterviewStore:
-    """Return the interview store on the app's database (raises when it cannot be opened)."""
-    return DbInterviewStore(resources.engine())
+    """Return the signed-in user's (or the single user's) interviews on the app's database."""
+    return DbInterviewStore(resources.engine(), owner=identity.user_id())

@@ -21,6 +21,7 @@ from tests.e2e.conftest import served_app
 pytestmark = pytest.mark.browser
 
 TITLE = "Design title"
+SLOW = 30_000  # ms: a reload reruns the whole page on a machine other tests keep busy
 
 
 class DraftApp(NamedTuple):
@@ -49,12 +50,12 @@ def _first_load(page: Page, url: str) -> None:
     page.goto(url)
     # A cold server imports everything on the first run: allow it more than the usual 5 s.
     heading = page.get_by_role("heading", name="1 · Constraints", level=1)
-    expect(heading).to_be_visible(timeout=30_000)
+    expect(heading).to_be_visible(timeout=SLOW)
 
 
 def _open(page: Page, link: str, *, heading: str | None = None) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click()
-    expect(page.get_by_role("heading", name=heading or link, level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=heading or link, level=1)).to_be_visible(timeout=SLOW)
 
 
 def _button(page: Page, key: str) -> Locator:
@@ -100,15 +101,15 @@ def test_a_draft_survives_reloads_page_switches_and_a_running_interview(
     _wait_for_draft(draft_app.database, "Survives a reload")
 
     page.reload()
-    expect(page.get_by_label(TITLE)).to_have_value("Survives a reload")
+    expect(page.get_by_label(TITLE)).to_have_value("Survives a reload", timeout=SLOW)
     assert _draft_key(page) == key
 
     _open(page, "2 · Technique")  # a navigation link drops the query string...
     assert _draft_key(page) == key  # ...and the app puts the key back
     page.reload()
-    expect(page.get_by_role("heading", name="2 · Technique", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="2 · Technique", level=1)).to_be_visible(timeout=SLOW)
     _open(page, "1 · Constraints")
-    expect(page.get_by_label(TITLE)).to_have_value("Survives a reload")
+    expect(page.get_by_label(TITLE)).to_have_value("Survives a reload", timeout=SLOW)
 
     _open(page, "Mock interview")
     _button(page, "interview.start.contract-qa").click()
@@ -121,7 +122,7 @@ def test_a_draft_survives_reloads_page_switches_and_a_running_interview(
     _wait_for_draft(draft_app.database, '"topic":"accuracy"')
 
     page.reload()
-    expect(page.get_by_text("Now: Constraints")).to_be_visible()
+    expect(page.get_by_text("Now: Constraints")).to_be_visible(timeout=SLOW)
     expect(page.get_by_text("97 in 100 answers must be right")).to_be_visible()
     countdown = page.get_by_test_id("stMetricValue").first
     shown = countdown.inner_text()
@@ -141,8 +142,8 @@ def test_a_draft_survives_a_server_restart(page: Page, draft_app: DraftApp) -> N
         page.goto(f"{second}/library?draft={key}")
 
         drafts = page.locator(".st-key-library-drafts")
-        expect(drafts).to_contain_text("Outlives the server", timeout=30_000)
+        expect(drafts).to_contain_text("Outlives the server", timeout=SLOW)
         expect(drafts).to_contain_text("open in this tab")
         assert _draft_key(page) == key
         _open(page, "1 · Constraints")
-        expect(page.get_by_label(TITLE)).to_have_value("Outlives the server")
+        expect(page.get_by_label(TITLE)).to_have_value("Outlives the server", timeout=SLOW)

@@ -68,7 +68,9 @@ def test_a_whole_mock_interview_ends_on_a_saved_scorecard(
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(interview_app.url)
-    expect(page.get_by_role("heading", name="1 · Constraints", level=1)).to_be_visible()
+    # A cold server imports everything on its first run: more than the usual 5 s when busy.
+    heading = page.get_by_role("heading", name="1 · Constraints", level=1)
+    expect(heading).to_be_visible(timeout=30_000)
     _open(page, "Mock interview")
     _shot(page, artifacts, "1-prompts")
 
@@ -96,8 +98,9 @@ def test_a_whole_mock_interview_ends_on_a_saved_scorecard(
     _shot(page, artifacts, "3-follow-up")
 
     _open(page, "3 · Model")
-    page.get_by_text("Self-hosted open model").click()
-    expect(page.get_by_text("Self-hosted open model")).to_be_visible()
+    choice = page.get_by_test_id("stRadioGroup").get_by_text("Self-hosted open model")
+    choice.click()
+    expect(choice).to_be_visible()
     _open(page, "Mock interview")
     expect(page.get_by_text("Handled: the design meets the new constraint.")).to_be_visible()
     _shot(page, artifacts, "4-handled")

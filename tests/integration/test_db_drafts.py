@@ -238,3 +238,22 @@ def test_the_storage_migration_goes_down_and_up_again(engine: Engine) -> None:
     assert {"drafts", "interviews"}.isdisjoint(gone)
     assert {"drafts", "interviews"} <= set(inspect(engine).get_table_names())
     assert DbDraftStore(engine).list_unsaved() == ()
+
+
+def test_another_user_s_drafts_and_interviews_stay_out_of_sight(engine: Engine) -> None:
+    ana, bo = DbDraftStore(engine, owner="oidc:ana"), DbDraftStore(engine, owner="oidc:bo")
+    key = new_key()
+    draft_id = ana.save(key, Draft(design=EDITED))
+    DbInterviewStore(engine, owner="oidc:ana").save(_saved("aaaa1111", 1_700_000_000))
+
+    bo.discard(draft_id)  # not Bo's: nothing happens
+
+    assert bo.load(key) is None  # even holding Ana's key
+    assert bo.list_unsaved() == ()
+    with pytest.raises(DraftNotFoundError):
+        bo.take_over(draft_id, key=new_key())
+    assert DbInterviewStore(engine, owner="oidc:bo").list() == ()
+    with pytest.raises(InterviewNotFoundError):
+        DbInterviewStore(engine, owner="oidc:bo").load("aaaa1111")
+    assert [item.id for item in ana.list_unsaved()] == [draft_id]
+    assert [i.session.id for i in DbInterviewStore(engine, owner="oidc:ana").list()] == ["aaaa1111"]
