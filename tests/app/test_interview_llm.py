@@ -18,7 +18,6 @@ SAID = "Your launch went viral [click](javascript:alert(1)): ten times the traff
 
 @pytest.fixture
 def llm_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeOpenAI]:
-    monkeypatch.setenv("INTERVIEW_DATA_DIR", str(tmp_path / "interviews"))
     with serve(answer(json.dumps({"kind": "traffic_10x", "said": SAID}))) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-interviewer")
