@@ -100,7 +100,9 @@ def test_a_whole_mock_interview_ends_on_a_saved_scorecard(
     _open(page, "3 · Model")
     choice = page.get_by_test_id("stRadioGroup").get_by_text("Self-hosted open model")
     choice.click()
-    expect(choice).to_be_visible()
+    # Wait for the server's rerun (its select appears) before leaving: a page switch sent
+    # while the change is still in flight drops it.
+    expect(page.get_by_text("Open-weights model", exact=True)).to_be_visible(timeout=20_000)
     _open(page, "Mock interview")
     expect(page.get_by_text("Handled: the design meets the new constraint.")).to_be_visible()
     _shot(page, artifacts, "4-handled")
@@ -109,7 +111,7 @@ def test_a_whole_mock_interview_ends_on_a_saved_scorecard(
     expect(page.get_by_role("heading", name="Scorecard", level=1)).to_be_visible()
     expect(page.get_by_text("Verdict:")).to_be_visible()
     charts = page.locator(".dv-root")
-    expect(charts).to_have_count(2)
+    expect(charts).to_have_count(2, timeout=20_000)
     expect(charts.nth(0).locator("svg")).to_be_visible(timeout=20_000)
     expect(charts.nth(1).locator("svg")).to_be_visible(timeout=20_000)
     _shot(page, artifacts, "5-scorecard")
