@@ -17,17 +17,24 @@ from diagrams.graph import (
 )
 from diagrams.mermaid import escape_mermaid, to_mermaid
 from diagrams.report import design_report
+from playbook.analysis import Figures
 from playbook.design import Design
 
 
-def design_dot(design: Design, *, findings: Iterable[Finding] = ()) -> str:
+def design_dot(
+    design: Design, *, findings: Iterable[Finding] = (), analysis: Figures | None = None
+) -> str:
     """Return the DOT source of `design`'s architecture diagram, titled with the design's title."""
-    return to_dot(build_graph(design, findings=findings), title=design.title)
+    graph = build_graph(design, findings=findings, analysis=analysis)
+    return to_dot(graph, title=design.title)
 
 
-def design_mermaid(design: Design, *, findings: Iterable[Finding] = ()) -> str:
+def design_mermaid(
+    design: Design, *, findings: Iterable[Finding] = (), analysis: Figures | None = None
+) -> str:
     """Return the Mermaid text of `design`'s architecture diagram."""
-    return to_mermaid(build_graph(design, findings=findings), title=design.title)
+    graph = build_graph(design, findings=findings, analysis=analysis)
+    return to_mermaid(graph, title=design.title)
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from diagrams.dot import render, to_dot
 from diagrams.excalidraw import to_excalidraw
 from diagrams.graph import Finding, build_graph
 from diagrams.mermaid import to_mermaid
+from playbook.analysis import Figures
 from playbook.design import Design
 
 ExportFormat = Literal["dot", "svg", "png", "mermaid", "excalidraw"]
@@ -35,11 +36,17 @@ SLIDE_PX: Final = 1920
 SLIDE_DPI: Final = 96
 
 
-def export(design: Design, fmt: ExportFormat, *, findings: Iterable[Finding] = ()) -> bytes:
+def export(
+    design: Design,
+    fmt: ExportFormat,
+    *,
+    findings: Iterable[Finding] = (),
+    analysis: Figures | None = None,
+) -> bytes:
     """Return `design`'s diagram in `fmt`: text formats as UTF-8, SVG/PNG/Excalidraw via `dot`."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
-    graph = build_graph(design, findings=findings)
+    graph = build_graph(design, findings=findings, analysis=analysis)
     if fmt == "mermaid":
         return to_mermaid(graph, title=design.title).encode("utf-8")
     dot_source = to_dot(graph, title=design.title)

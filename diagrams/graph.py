@@ -19,6 +19,7 @@ from diagrams.offline import add_evaluation, add_ingestion, add_training, trains
 from diagrams.online import add_request_path
 from diagrams.own import add_own_components
 from diagrams.style import CLUSTERS, FLOWS, NODE_KINDS, SEVERITIES, Severity
+from playbook.analysis import Figures
 from playbook.catalog import Catalog
 from playbook.design import Design, catalog_for
 
@@ -45,9 +46,16 @@ class DiagramTooLargeError(ValueError):
 
 
 def build_graph(
-    design: Design, *, catalog: Catalog | None = None, findings: Iterable[Finding] = ()
+    design: Design,
+    *,
+    catalog: Catalog | None = None,
+    findings: Iterable[Finding] = (),
+    analysis: Figures | None = None,
 ) -> nx.DiGraph:
-    """Return the architecture of `design` with its estimates and flags (plus `findings`)."""
+    """Return the architecture of `design` with its estimates and flags (plus `findings`).
+
+    The numbers come from `analysis`, the design's one analysis; without it they are computed.
+    """
     catalog = catalog or catalog_for(design)
     graph = nx.DiGraph()
     answers = add_request_path(graph, design, catalog)
@@ -58,7 +66,7 @@ def build_graph(
     add_evaluation(graph, design)
     add_mitigations(graph, design, catalog, answers)
     dropped = add_own_components(graph, design)
-    notes = annotate(design, catalog)
+    notes = annotate(design, catalog, analysis)
     _apply(graph, notes.numbers, notes.edge_labels)
     graph.graph["unplaced"] = _flag(graph, [*notes.findings, *dropped, *findings])
     return graph

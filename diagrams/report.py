@@ -6,19 +6,17 @@ note or component name cannot add headings, links, HTML or Streamlit directives.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import networkx as nx
 
 from diagrams.graph import Finding, build_graph
 from diagrams.mermaid import to_mermaid
+from playbook.analysis import Figures, figures
 from playbook.catalog import Catalog, name_of
 from playbook.design import Design, inapplicable_failure_modes
 from playbook.estimates.base import Estimate
-from playbook.estimates.cost import cost_report
-from playbook.estimates.retrieval import retrieval_report
-from playbook.estimates.serving import serving_report
+from playbook.format import duration, money
 from playbook.labels import (
     CHUNKING,
     ENGINES,
@@ -40,9 +38,19 @@ __all__ = ["design_report"]
 NONE = "none"
 
 
-def design_report(design: Design, catalog: Catalog, *, findings: Iterable[Finding] = ()) -> str:
-    """Return a Markdown report of `design`: every phase, the key estimates and the diagram."""
-    graph = build_graph(design, catalog=catalog, findings=findings)
+def design_report(
+    design: Design,
+    catalog: Catalog,
+    *,
+    findings: Iterable[Finding] = (),
+    analysis: Figures | None = None,
+) -> str:
+    """Return a Markdown report of `design`: every phase, the key estimates and the diagram.
+
+    The numbers are the design's one analysis (`analysis`; computed when not given).
+    """
+    found = analysis or figures(design, catalog, by_class=False)
+    graph = build_graph(design, catalog=catalog, findings=findings, analysis=found)
     sections = [
         _heading(design),
         _constraints(design),
@@ -52,8 +60,11 @@ def design_report(design: Design, catalog: Catalog, *, findings: Iterable[Findin
         _serving(design, catalog),
         _evaluation(design),
         _components(design),
+        _verdicts(found),
+        _timeline(found),
+        _bill(found),
         _flags(graph),
-        _estimates(design, catalog),
+        _estimates(found),
         _diagram(design, graph),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"
@@ -180,9 +191,7 @@ def _serving(design: Design, catalog: Catalog) -> str:
         ("Context", f"{s.max_context_tokens:,} tokens"),
         ("Options", ", ".join(options)),
     ]
-    report = serving_report(design, catalog)
-    verdicts = "\n".join(f"- {_md(v)}" for v in report.verdicts) if report else ""
-    return _section(5, "serving", _table(rows), verdicts, _notes(s.notes))
+    return _section(5, "serving", _table(rows), _notes(s.notes))
 
 
 def _evaluation(design: Design) -> str:
@@ -235,26 +244,61 @@ def _flags(graph: nx.DiGraph) -> str:
     return f"## Flags\n\n{body}"
 
 
-def _estimates(design: Design, catalog: Catalog) -> str:
-    found: list[Estimate] = []
-    if design.uses_rag:
-        r = retrieval_report(design, catalog)
-        found += [r.chunks, r.embedding_storage, r.embedding_cost, r.index_memory, r.query_latency]
-        found += [r.rerank_latency] if r.rerank_latency else []
-    serving = serving_report(design, catalog)
-    found += list(serving.estimates) if serving else []
-    found += list(cost_report(design, catalog).estimates)
+def _verdicts(found: Figures) -> str:
+    lines = [f"- {'✓' if check.ok else '✗'} {_md(check.text)}" for check in found.checks]
+    return "## Verdicts\n\n" + "\n".join(lines)
+
+
+def _timeline(found: Figures) -> str:
+    t = found.timeline
+    lines = [
+        "## Request timeline",
+        "",
+        f"Following {_md(t.path)}; the model reads {_md(t.prompt_tokens.shown())}.",
+        "",
+        "| stage | time |",
+        "| --- | --- |",
+    ]
+    for step in t.steps:
+        beside = " (beside the search)" if step.parallel_with else ""
+        shown = duration(step.ms) if step.ms is not None else _md(t.state.reason or "unbounded")
+        lines.append(f"| {_md(step.name)}{beside} | {shown} |")
+    first = duration(t.ttft_ms) if t.ttft_ms is not None else _md(t.state.reason)
+    total = duration(t.total_ms) if t.total_ms is not None else _md(t.state.reason)
+    lines += [f"| **first token** | {first} |", f"| **whole answer** | {total} |"]
+    return "\n".join(lines)
+
+
+def _bill(found: Figures) -> str:
+    b = found.bill
+    lines = ["## Monthly bill", "", "| line | per month | once |", "| --- | --- | --- |"]
+    lines += [
+        f"| {_md(line.name)} | {money(line.usd_per_month)} | "
+        f"{money(line.one_off_usd) if line.one_off_usd else ''} |"
+        for line in b.lines
+    ]
+    lines.append(f"| **total** | {money(b.usd_per_month)} | {money(b.one_off_usd)} |")
+    lines += ["", f"- {_md(b.verdicts[0])}", f"- {_md(b.verdicts[1])}"]
+    if b.routing is not None:
+        lines.append(f"- {_md(b.routing.saving.name)}: {_md(b.routing.saving.shown())}")
+    return "\n".join(lines)
+
+
+def _estimates(found: Figures) -> str:
+    listed: list[Estimate] = []
+    if (r := found.retrieval) is not None:
+        listed += [r.chunks, r.embedding_storage, r.embedding_cost, r.index_memory]
+    listed.append(found.timeline.prompt_tokens)
+    listed += [s.estimate for s in found.timeline.steps if s.estimate is not None]
+    listed += list(found.capacity.estimates) if found.capacity else []
+    listed += list(found.bill.estimates)
     lines = ["## Key estimates", ""]
-    for estimate in found:
-        lines.append(f"- **{_md(estimate.name)}**: {_md(_shown(estimate))}")
+    for estimate in listed:
+        lines.append(f"- **{_md(estimate.name)}**: {_md(estimate.shown())}")
         lines.append(f"  - formula: {_md(estimate.formula)}")
         if estimate.worked:
             lines.append(f"  - worked: {_md(estimate.worked)}")
     return "\n".join(lines)
-
-
-def _shown(estimate: Estimate) -> str:
-    return estimate.shown() if math.isfinite(estimate.value) else "unbounded"
 
 
 def _diagram(design: Design, graph: nx.DiGraph) -> str:

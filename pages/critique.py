@@ -11,8 +11,8 @@ from playbook import critic, llm
 from playbook.design import catalog_for
 from playbook.labels import PHASES
 from playbook.llm_budget import Standing
-from playbook.rubric import SEVERITIES, Finding, PhaseScore, Review, review_design
-from ui import critic_budget, critic_config, identity, navigation, numbers, state
+from playbook.rubric import SEVERITIES, Finding, PhaseScore, Review
+from ui import critic_budget, critic_config, identity, navigation, numbers, resources, state
 
 ANSWER = "critique_answer"  # plain key: the last LLM answer, which survives page changes
 MODEL = "critique_model"  # plain key: the model name typed, re-seeded into the widget
@@ -218,7 +218,7 @@ st.caption(
 )
 design = state.design()
 design_key = hashlib.sha256(design.model_dump_json().encode()).hexdigest()
-review = review_design(design, catalog_for(design))
+review = resources.review(design)
 
 _verdict(review)
 chosen = st.pills(

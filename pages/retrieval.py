@@ -70,13 +70,19 @@ else:
 
     with panel:
         st.markdown("**Numbers** for these choices")
-        report = resources.retrieval_numbers(state.design())
+        found = resources.analysis(state.design())
+        report = found.retrieval
+        assert report is not None  # this branch runs only when the design uses RAG
         for estimate in (report.chunks, report.embedding_storage, report.embedding_cost):
             numbers.metric(estimate)
         numbers.metric(report.index_memory, help="Memory the chosen ANN index holds in RAM.")
         numbers.metric(report.query_latency)
         if report.rerank_latency is not None:
             numbers.metric(report.rerank_latency)
+        for line_id in ("query_embeddings", "ingestion_embeddings", "reranker", "vector_index"):
+            line = found.bill.line(line_id)
+            if line is not None:
+                numbers.metric(line.estimate, help="Its line in the monthly bill (Model page).")
         st.caption("Index memory by index type (GiB)")
         st.bar_chart(
             {

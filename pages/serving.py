@@ -18,6 +18,8 @@ if not state.design().self_hosts:
         icon=":material/cloud:",
     )
     st.page_link(navigation.spec_of("model").path, label="Go to 3 · Model")
+    st.markdown("**Latency** of the hosted model, end to end")
+    panels.timeline_panel(state.design())
 else:
     gpus = catalog_for(state.design()).gpus
     choices, panel = st.columns([3, 2], gap="medium")
@@ -36,9 +38,10 @@ else:
             "serving", "gpus_per_replica", "GPUs per replica (tensor parallel)",
             options=[1, 2, 4, 8, 16],
         )  # fmt: skip
-        widgets.stepped_slider(
-            "serving", "replicas", "Replicas", options=[1, 2, 3, 4, 6, 8, 12, 16, 32, 64]
-        )
+        widgets.number(
+            "serving", "replicas", "Replicas", min_value=1, max_value=1_000,
+            help="Any count from 1 to 1,000: the numbers say how many the peak needs.",
+        )  # fmt: skip
         widgets.select(
             "serving", "precision", "Weight precision",
             options=list(PRECISIONS), format_func=PRECISIONS.__getitem__,
@@ -77,6 +80,7 @@ else:
     with panel:
         st.markdown("**Numbers** at the Phase 1 load")
         panels.serving_panel(state.design())
+        panels.timeline_panel(state.design())
     panels.serving_charts(state.design())
 
 frame.phase_footer("serving")

@@ -85,6 +85,13 @@ class HostedModel(_Entry):
     usd_per_1m_output: Annotated[float, Field(ge=0)]
     usd_per_1m_cached_input: Annotated[float, Field(ge=0)] | None = None
     batch_discount_pct: Annotated[float, Field(ge=0, le=100)] | None = None
+    # Published medians of the provider's API: seconds to the first token and output tokens per
+    # second after it, with where and when they were measured. Optional, so entries added
+    # without them still load: `playbook.analysis.timeline` then uses a stated default.
+    ttft_ms: Positive | None = None
+    output_tokens_per_s: Positive | None = None
+    latency_source: Annotated[str, Field(max_length=1_000)] | None = None
+    latency_as_of: Annotated[str, Field(max_length=40)] | None = None
     # The provider's shutdown date (past: retired; future: announced) and the model it names
     # (or we suggest) instead. A retired model stays listed so saved designs still load.
     retires_on: IsoDate | None = None

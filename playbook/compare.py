@@ -14,9 +14,9 @@ from typing import Any, Final
 from pydantic import BaseModel, ConfigDict
 
 from playbook import labels
+from playbook.analysis.figures import Bill
 from playbook.design import PHASES, Design, Phase
 from playbook.estimates.base import Estimate
-from playbook.estimates.cost import CostReport
 from playbook.estimates.retrieval import RetrievalReport
 from playbook.estimates.serving import ServingReport
 
@@ -228,7 +228,7 @@ def _shown(path: str, value: Any) -> str:
 
 
 def key_numbers(
-    *, cost: CostReport, serving: ServingReport | None, retrieval: RetrievalReport | None
+    *, cost: Bill, serving: ServingReport | None, retrieval: RetrievalReport | None
 ) -> tuple[KeyNumber, ...]:
     """Return the headline numbers of a design from its reports (None: not in the design)."""
     found = [

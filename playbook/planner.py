@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from playbook.analysis import Figures, figures
 from playbook.catalog import Catalog, Gpu, OpenModel, find
 from playbook.design import Design
 from playbook.estimates.serving import (
@@ -23,9 +24,7 @@ from playbook.estimates.serving import (
     engine_limits,
     load_efficiency,
     operating_point,
-    self_hosted_share,
     sequences_that_fit,
-    setup_from_design,
 )
 
 GPU_COUNTS: tuple[int, ...] = (1, 2, 4, 8)
@@ -83,10 +82,34 @@ def configurations(
     gpus: Sequence[Gpu] | None = None,
     precisions: Sequence[str] = WEIGHT_PRECISIONS,
     kv_precisions: Sequence[str] = KV_PRECISIONS,
+    base: ServingSetup | None = None,
 ) -> list[ServingSetup]:
-    """Return every setup the planner tries (one replica each)."""
+    """Return every setup the planner tries (one replica each).
+
+    With `base` (a design's own setup) every option it has (context limit, prefix caching,
+    speculative decoding, ...) is kept and only the GPU, its count and the precisions vary, so
+    a row applied to the design gives the design exactly the row's numbers.
+    """
     weights = [p for p in catalog.precisions if p.id in precisions]
     caches = [p for p in catalog.precisions if p.id in kv_precisions]
+    if base is not None:
+        return [
+            base.model_copy(
+                update={
+                    "model": model,
+                    "gpu": gpu,
+                    "tensor_parallel": count,
+                    "replicas": 1,
+                    "precision": weight,
+                    "kv_precision": cache,
+                }
+            )
+            for model in models
+            for gpu in gpus or catalog.gpus
+            for count in GPU_COUNTS
+            for weight in weights
+            for cache in caches
+        ]
     return [
         ServingSetup.model_construct(  # trusted catalog objects: skip re-validation for speed
             model=model,
@@ -148,11 +171,13 @@ def plan(
     precisions: Sequence[str] = WEIGHT_PRECISIONS,
     kv_precisions: Sequence[str] = KV_PRECISIONS,
     efficiency: Efficiency | None = None,
+    base: ServingSetup | None = None,
 ) -> Plan:
     """Return the `top` cheapest configurations that meet `targets`, by dollars per hour."""
     setups = configurations(
-        models, catalog, targets, gpus=gpus, precisions=precisions, kv_precisions=kv_precisions
-    )
+        models, catalog, targets, gpus=gpus, precisions=precisions, kv_precisions=kv_precisions,
+        base=base,
+    )  # fmt: skip
     return rank(setups, targets, top=top, efficiency=efficiency)
 
 
@@ -200,17 +225,33 @@ def row_setup(row: PlanRow, catalog: Catalog, targets: Targets) -> ServingSetup:
     )
 
 
-def plan_for_design(design: Design, catalog: Catalog, *, top: int = 8) -> Plan | None:
-    """Return the cheapest setups for the design's self-hosted model at its Phase 1 targets."""
-    setup = setup_from_design(design, catalog)
-    if setup is None:
+def plan_for_design(
+    design: Design, catalog: Catalog, *, top: int = 8, analysis: Figures | None = None
+) -> Plan | None:
+    """Return the cheapest setups for the design's self-hosted model at its Phase 1 targets.
+
+    The targets are the analysis's: the peak load on the model and the TTFT budget left once
+    retrieval has run; each setup keeps the design's own options, so a row's numbers are the
+    numbers the design gets when the row is applied.
+    """
+    found = analysis or figures(design, catalog, by_class=False)
+    capacity = found.capacity
+    if capacity is None:
         return None
-    c = design.constraints
+    setup, qps = capacity.report.setup, capacity.report.load.qps
+    if qps is None:
+        return Plan(rows=(), evaluated=0, reason="the self-hosted model carries no traffic")
+    if capacity.model_ttft_budget_ms <= 0:
+        return Plan(
+            rows=(),
+            evaluated=0,
+            reason="the stages before the model spend the whole TTFT budget: no GPU helps",
+        )
     targets = Targets(
-        ttft_ms=c.ttft_ms,
-        itl_ms=c.itl_ms,
-        qps=c.peak_qps * self_hosted_share(design),
-        prompt_tokens=c.avg_prompt_tokens,
-        output_tokens=c.avg_output_tokens,
+        ttft_ms=capacity.model_ttft_budget_ms,
+        itl_ms=design.constraints.itl_ms,
+        qps=qps,
+        prompt_tokens=setup.prompt_tokens,
+        output_tokens=setup.output_tokens,
     )
-    return plan([setup.model], catalog, targets, top=top)
+    return plan([setup.model], catalog, targets, top=top, base=setup)

@@ -13,7 +13,7 @@ import uuid
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from playbook import Design, critic, dump_design, parse_design
+from playbook import Design, critic
 from playbook.catalog import load_catalog
 from playbook.clock import (
     PhaseTime,
@@ -49,7 +49,6 @@ from playbook.interview import (
     open_phases_before,
     record_time,
     reveal,
-    review_with_numbers,
     start_session,
     take_hint,
 )
@@ -61,7 +60,7 @@ from playbook.labels import escape_markdown
 from playbook.llm import Limits, LlmError, chat, tally_for
 from playbook.llm_budget import model_problem
 from playbook.rubric import Review
-from ui import confirm, critic_config, state
+from ui import confirm, critic_config, resources, state
 from ui.interview_store import default_store
 
 # Follow-ups from the LLM must not hold the page long: past this the rules speak instead.
@@ -105,14 +104,9 @@ def elapsed() -> float:
     return report_clock(state.clock(), now=state.now()).total_used_s
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _review(design_json: str) -> Review:
-    return review_with_numbers(parse_design(design_json), load_catalog())[0]
-
-
 def review(design: Design) -> Review:
-    """Return the rubric's review of `design` (cached per design)."""
-    return _review(dump_design(design))
+    """Return the rubric's review of `design`: its one analysis's (cached per design)."""
+    return resources.review(design)
 
 
 def begin(prompt_id: str) -> None:

@@ -1,4 +1,7 @@
-"""The numbers panels of the Model and Serving pages: verdicts, metrics with math, and charts."""
+"""The numbers panels of the Model and Serving pages: verdicts, metrics with math, and charts.
+
+Every number drawn here is read from the design's one analysis (`resources.analysis`).
+"""
 
 from __future__ import annotations
 
@@ -6,61 +9,112 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playbook import Design, DesignError, update_design
+from playbook.analysis import DesignAnalysis
 from playbook.estimates.charts import LoadPoint, MemorySlice
+from playbook.format import duration, money
 from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS
 from playbook.planner import PlanRow
 from ui import numbers, resources, state
 
 
+def _checks(found: DesignAnalysis, *ids: str) -> None:
+    for check in found.checks:
+        if check.id in ids:
+            numbers.verdict(check.ok, check.text)
+
+
 def cost_panel(design: Design) -> None:
-    """Draw the design's monthly cost against the ceilings, and each model class's cost."""
-    report, by_class = resources.cost_numbers(design)
-    c = design.constraints
-    numbers.verdict(report.within_request_ceiling, report.verdicts[0])
-    numbers.verdict(report.within_user_ceiling, report.verdicts[1])
-    numbers.grid(list(report.estimates), per_row=1)
-    st.caption(
-        f"Cost per month by model class (the ceiling is ${c.cost_per_user_month_usd:g} × "
-        f"{c.monthly_active_users:,} monthly active users = "
-        f"${c.cost_per_user_month_usd * c.monthly_active_users:,.0f})"
+    """Draw the design's monthly bill line by line against the ceilings, and each class's bill."""
+    found = resources.analysis(design)
+    bill, c = found.bill, design.constraints
+    if not bill.state.ok:
+        st.error(f"Not priced as within: {bill.state.reason}", icon=":material/error:")
+    _checks(found, "cost_per_request", "cost_per_user")
+    numbers.metric(bill.total)
+    st.dataframe(
+        [
+            {
+                "line": line.name,
+                "$ per month": money(line.usd_per_month),
+                "once": money(line.one_off_usd) if line.one_off_usd else "",
+            }
+            for line in bill.lines
+        ],
+        hide_index=True,
+        width="stretch",
     )
-    st.bar_chart(
-        {
-            "model class": [MODEL_KINDS_SHORT[item.kind] for item in by_class],
-            "$ per month": [item.usd_per_month for item in by_class],
-        },
-        x="model class", y="$ per month", horizontal=True, height=180,
-    )  # fmt: skip
+    with st.expander("Show the math of each line"):
+        for estimate in bill.estimates:
+            st.markdown(f"**{estimate.name}**: {estimate.shown()}")
+            numbers.math(estimate)
+    if bill.routing is not None:
+        numbers.metric(bill.routing.saving, help="The large model alone against the routed bill.")
+    if bill.by_class:
+        st.caption(
+            f"Cost per month by model class (the ceiling is {money(c.cost_per_user_month_usd)} × "
+            f"{c.monthly_active_users:,} monthly active users = "
+            f"{money(c.cost_per_user_month_usd * c.monthly_active_users)})"
+        )
+        st.bar_chart(
+            {
+                "model class": [MODEL_KINDS_SHORT[item.kind] for item in bill.by_class],
+                "$ per month": [item.usd_per_month for item in bill.by_class],
+            },
+            x="model class", y="$ per month", horizontal=True, height=180,
+        )  # fmt: skip
+
+
+def timeline_panel(design: Design) -> None:
+    """Draw the request timeline stage by stage, and the latency verdicts against Phase 1."""
+    found = resources.analysis(design)
+    t = found.timeline
+    _checks(found, "ttft", "itl", "total_response")
+    st.caption(f"Request timeline of {t.path}; the model reads {t.prompt_tokens.shown()}.")
+    st.dataframe(
+        [
+            {
+                "stage": step.name + (" (beside the search)" if step.parallel_with else ""),
+                "where": step.node,
+                "time": duration(step.ms) if step.ms is not None else t.state.reason,
+                "before first token": "yes" if step.before_first_token else "no",
+            }
+            for step in t.steps
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    with st.expander("Show the math of each stage"):
+        for estimate in (t.prompt_tokens, *(s.estimate for s in t.steps if s.estimate)):
+            st.markdown(f"**{estimate.name}**: {estimate.shown()}")
+            numbers.math(estimate)
 
 
 def serving_panel(design: Design) -> None:
-    """Draw whether the model fits, its latency and throughput against Phase 1, and charts."""
-    found = resources.serving_numbers(design)
-    if found is None:
+    """Draw whether the model fits, whether it carries the load, its replicas, and the math."""
+    found = resources.analysis(design)
+    capacity = found.capacity
+    if capacity is None:
         return
-    report = found.report
-    numbers.verdict(report.fit.fits, report.fit.verdict)
+    report = capacity.report
+    _checks(found, "fit")
     for fix in report.fit.fixes:
         st.markdown(f"- **{fix.change}**: {fix.detail} → {fix.max_concurrency:,} sequences fit")
-    if report.fit.fits:
-        numbers.verdict(report.meets_ttft, report.verdicts[1])
-        numbers.verdict(report.meets_itl, report.verdicts[2])
-        numbers.verdict(report.enough_replicas, report.verdicts[3])
+    _checks(found, "load", "replicas")
     st.caption(f"Sizing {report.role}: {report.setup.model.name} at " + (
         f"{PRECISIONS[report.setup.precision.id]} on {report.setup.gpu.name}"
     ))  # fmt: skip
-    numbers.grid(list(report.estimates))
+    numbers.grid(list(capacity.estimates))
 
 
 def serving_charts(design: Design) -> None:
     """Draw one GPU's memory at peak load, and ITL and throughput against requests in flight."""
-    found = resources.serving_numbers(design)
-    if found is None:
+    capacity = resources.analysis(design).capacity
+    if capacity is None or not capacity.memory:
         return
     memory_column, itl_column, throughput_column = st.columns(3, gap="medium")
     with memory_column:
-        _memory_chart(found.memory)
-    _load_charts(design, found.sweep, itl_column, throughput_column)
+        _memory_chart(capacity.memory)
+    _load_charts(design, capacity.sweep, itl_column, throughput_column)
 
 
 def _memory_chart(memory: tuple[MemorySlice, ...]) -> None:
@@ -97,7 +151,8 @@ def _load_charts(
     )  # fmt: skip
 
 
-def _use_setup(row: PlanRow) -> None:
+def use_setup(row: PlanRow) -> None:
+    """Apply a planner row to the design's serving phase (a button's callback)."""
     try:
         changed = update_design(
             state.design(), "serving",
@@ -113,6 +168,10 @@ def _use_setup(row: PlanRow) -> None:
     )
 
 
+def _use_chosen(rows: tuple[PlanRow, ...]) -> None:
+    use_setup(rows[int(st.session_state.get("serving.plan_row", 0))])
+
+
 def planner_panel(design: Design) -> None:
     """Draw the reverse planner: the cheapest setups that meet Phase 1, and a way to use one."""
     with st.expander("Cheapest setups that meet the Phase 1 targets", icon=":material/search:"):
@@ -122,20 +181,24 @@ def planner_panel(design: Design) -> None:
         if not found.rows:
             st.warning(found.reason)
             return
+        before = resources.analysis(design).timeline.before_model_ms
         st.caption(
             f"{found.evaluated} configurations tried for this model (GPU × GPUs per replica × "
-            "weight and KV precision); lower precisions can cost quality: check your golden set."
+            "weight and KV precision), each with this design's engine options; the first token "
+            f"adds the {duration(before)} spent before the model. Lower precisions can cost "
+            "quality: check your golden set."
         )
         st.dataframe(
             [
                 {
-                    "$/hour": round(row.usd_per_hour, 2),
+                    "$/hour": money(row.usd_per_hour),
                     "GPU": row.gpu,
                     "GPUs/replica": row.gpus_per_replica,
                     "replicas": row.replicas,
                     "weights/KV": f"{row.precision}/{row.kv_precision}",
-                    "TTFT ms": round(row.ttft_ms),
-                    "ITL ms": round(row.itl_ms, 1),
+                    "model TTFT": duration(row.ttft_ms),
+                    "first token": duration(before + row.ttft_ms),
+                    "ITL": duration(row.itl_ms),
                     "tokens/s": round(row.output_tokens_per_s),
                 }
                 for row in found.rows
@@ -143,6 +206,13 @@ def planner_panel(design: Design) -> None:
             hide_index=True,
         )
         st.button(
-            "Use the cheapest setup", key="serving.use_plan", on_click=_use_setup,
+            "Use the cheapest setup", key="serving.use_plan", on_click=use_setup,
             args=(found.rows[0],), icon=":material/check:",
         )  # fmt: skip
+        pick, use = st.columns([3, 1], vertical_alignment="bottom")
+        pick.selectbox(
+            "Or use row", options=range(len(found.rows)), key="serving.plan_row",
+            format_func=lambda i: f"{i + 1}: {found.rows[i].replicas} × "
+            f"{found.rows[i].gpus_per_replica}× {found.rows[i].gpu}, {found.rows[i].precision}",
+        )  # fmt: skip
+        use.button("Use this row", key="serving.use_row", on_click=_use_chosen, args=(found.rows,))

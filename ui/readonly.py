@@ -9,12 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from diagrams import DiagramTooLargeError
-from playbook import Design, dump_design, parse_design
+from playbook import Design, dump_design
 from playbook.compare import KeyNumber, decisions, key_numbers, phase_decisions
-from playbook.design import PHASES, Phase, catalog_for
+from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
-from playbook.rubric import Review, review_design
+from playbook.rubric import Review
 from ui import numbers, panels, resources
 
 _ALERTS = {"block": st.error, "warn": st.warning, "info": st.info}
@@ -27,13 +27,12 @@ def byline(design: Design) -> str:
 
 
 def numbers_of(design: Design) -> tuple[KeyNumber, ...]:
-    """Return the design's headline numbers from the cached reports."""
-    cost, _ = resources.cost_numbers(design)
-    serving = resources.serving_numbers(design)
+    """Return the design's headline numbers from its one analysis."""
+    found = resources.analysis(design)
     return key_numbers(
-        cost=cost,
-        serving=serving.report if serving else None,
-        retrieval=resources.retrieval_numbers(design) if design.uses_rag else None,
+        cost=found.bill,
+        serving=found.capacity.report if found.capacity else None,
+        retrieval=found.retrieval,
     )
 
 
@@ -82,15 +81,9 @@ def phase_tabs(design: Design, *, phases: tuple[Phase, ...] = PHASES) -> None:
             notes(design, phase)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _review(design_json: str) -> Review:
-    design = parse_design(design_json)
-    return review_design(design, catalog_for(design))
-
-
 def critique_of(design: Design) -> Review:
-    """Return the rubric's review of the design (cached per design)."""
-    return _review(dump_design(design))
+    """Return the rubric's review of the design: its analysis's."""
+    return resources.review(design)
 
 
 def critique(design: Design) -> None:
@@ -110,8 +103,9 @@ def all_numbers(design: Design) -> None:
     """Draw every number the phase pages show for the design, each with its math."""
     panels.cost_panel(design)
     panels.serving_panel(design)
-    if design.uses_rag:
-        report = resources.retrieval_numbers(design)
+    panels.timeline_panel(design)
+    report = resources.analysis(design).retrieval
+    if report is not None:
         found = [report.chunks, report.embedding_storage, report.embedding_cost]
         found += [report.index_memory, report.query_latency]
         numbers.grid([*found, *((report.rerank_latency,) if report.rerank_latency else ())])

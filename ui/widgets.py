@@ -99,6 +99,23 @@ def stepped_slider(
     )
 
 
+def number(
+    phase: Phase,
+    field: str,
+    label: str,
+    *,
+    min_value: int,
+    max_value: int,
+    step: int = 1,
+    help: str | None = None,
+) -> Any:
+    """Draw a whole-number input bound to `phase.field`: any value the field allows."""
+    return st.number_input(
+        label, min_value=min_value, max_value=max_value, step=step, help=help,
+        **_bind(phase, field),
+    )  # fmt: skip
+
+
 def select(
     phase: Phase | None,
     field: str,

@@ -6,10 +6,14 @@ import argparse
 import json
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from playbook.analysis import analyze
+from playbook.analysis.summary import headline, lines
 from playbook.catalog import Catalog, find, ids
-from playbook.cli.base import Commands, positive_float, positive_int
+from playbook.cli.base import Commands, UsageError, positive_float, positive_int
+from playbook.cli.rubric import read_design
 from playbook.estimates.base import Estimate
 from playbook.estimates.cost import self_hosted_usd_per_1m_output
 from playbook.estimates.memory import kv_bytes_per_token, weights_memory
@@ -27,6 +31,7 @@ from playbook.estimates.serving import (
     ttft,
 )
 from playbook.planner import KV_PRECISIONS, WEIGHT_PRECISIONS, PlanRow, Targets, plan
+from playbook.rubric.base import with_design_entries
 
 
 def _concurrency(text: str) -> int | None:
@@ -47,8 +52,14 @@ def register(commands: Commands) -> None:
     catalog.set_defaults(run=_catalog)
 
     estimate = commands.add_parser("estimate", help="memory, latency, throughput and cost")
-    estimate.add_argument("--model", required=True, help="an open model id")
-    estimate.add_argument("--gpu", required=True, help="a GPU id")
+    estimate.add_argument(
+        "--design",
+        type=Path,
+        help="a design JSON file: print its analysis (timeline, replicas, bill, verdicts), the "
+        "figures the app shows; --model and --gpu are then not needed",
+    )
+    estimate.add_argument("--model", help="an open model id (needed without --design)")
+    estimate.add_argument("--gpu", help="a GPU id (needed without --design)")
     estimate.add_argument("--gpus", type=positive_int, default=1, help="GPUs per replica (TP)")
     estimate.add_argument("--precision", default="bf16", help="weight precision id")
     estimate.add_argument("--kv-precision", default="bf16", help="KV-cache precision id")
@@ -181,7 +192,11 @@ def _show(estimates: Sequence[Estimate]) -> None:
 
 
 def _estimate(args: argparse.Namespace, catalog: Catalog) -> int:
-    """Print the memory, latency, throughput and cost estimates of one setup."""
+    """Print the memory, latency, throughput and cost estimates of one setup (or a design)."""
+    if args.design is not None:
+        return _design_estimate(args, catalog)
+    if not args.model or not args.gpu:
+        raise UsageError("give --model and --gpu, or --design DESIGN.json")
     setup = _setup(args, catalog)
     load = Load(concurrency=args.concurrency)
     data = _estimate_data(setup, load, catalog)
@@ -197,6 +212,17 @@ def _estimate(args: argparse.Namespace, catalog: Catalog) -> int:
     for fix in data["fixes"]:
         print(f"  fix: {fix['detail']} -> {fix['max_concurrency']:,} sequences")
     _show([Estimate.model_validate(item) for item in data["estimates"]])
+    return 0
+
+
+def _design_estimate(args: argparse.Namespace, catalog: Catalog) -> int:
+    """Print a design file's analysis: the same figures every page of the app shows."""
+    design = read_design(args.design)
+    found = analyze(design, with_design_entries(catalog, design))
+    if args.json:
+        print(json.dumps(headline(found), indent=2))
+    else:
+        print("\n".join(lines(found)))
     return 0
 
 

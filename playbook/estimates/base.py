@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from playbook.labels import compact_number
+from playbook.format import number
 
 GIB = 1024**3
 GB = 1e9
@@ -24,20 +24,10 @@ class Estimate(BaseModel):
     sources: tuple[str, ...] = Field(default=(), description="where the inputs come from")
 
     def shown(self, digits: int = 3) -> str:
-        """Return the value and unit as a short string, e.g. '15 GiB' or '300k chunks'."""
-        if self.unit == "B" and self.value >= 1_024:
-            return _bytes(self.value)
-        number = (
-            compact_number(self.value) if abs(self.value) >= 1_000 else f"{self.value:.{digits}g}"
-        )
-        if self.unit == "$":
-            return f"${number}"
-        return f"{number} {self.unit}".strip()
+        """Return the value and unit as a short string, e.g. '15 GiB', '300k chunks', '$0.004'.
 
-
-def _bytes(value: float) -> str:
-    """Return a byte count in binary units, e.g. 131072 -> '128 KiB'."""
-    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if value >= size:
-            return f"{value / size:.3g} {unit}"
-    return f"{value:.0f} B"
+        Printed through `playbook.format`, the one number format of the app; `digits` is kept
+        for callers that passed it and no longer changes anything.
+        """
+        del digits
+        return number(self.value, self.unit)

@@ -6,11 +6,8 @@ import math
 
 from pydantic import BaseModel, ConfigDict
 
-from playbook.catalog import Catalog
-from playbook.codec import update_design
-from playbook.design import Design, ModelKind
+from playbook.design import ModelKind
 from playbook.estimates.base import GIB
-from playbook.estimates.cost import cost_report
 from playbook.estimates.serving import (
     OVERHEAD_GIB_PER_GPU,
     Load,
@@ -86,14 +83,3 @@ def concurrency_sweep(setup: ServingSetup, *, points: int = SWEEP_POINTS) -> tup
                 )
             )
     return tuple(sweep)
-
-
-def cost_by_model_class(design: Design, catalog: Catalog) -> tuple[ClassCost, ...]:
-    """Return the monthly cost of the design as hosted, self-hosted and routed, for comparison."""
-    costs = []
-    for kind in ("hosted", "self_hosted", "routing"):
-        variant = update_design(design, "model", kind=kind)
-        costs.append(
-            ClassCost(kind=kind, usd_per_month=cost_report(variant, catalog).usd_per_month)
-        )
-    return tuple(costs)

@@ -1,30 +1,30 @@
-"""Cost: self-hosted dollars per million output tokens against a hosted API, and the monthly bill.
+"""Cost: each line of the monthly bill, and dollars per million output tokens.
 
 Self-hosted: GPU $/hour × GPUs ÷ output tokens per hour ($/1M tokens = $/h ÷ (tokens/s × 3600)
 × 1e6, arithmetic). Hosted: list price per million input and output tokens × tokens. Monthly:
-Phase 1's peak QPS × an average-to-peak ratio × seconds per month, against the ceilings per
-request and per active user.
+Phase 1's peak QPS × an average-to-peak ratio × seconds per month. The lines beside the model
+(embeddings, reranker, index memory, LLM judge, fine-tuning) are here too; which of them a
+design pays, and the totals against the ceilings, are put together in `playbook.analysis.bill`.
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Final
 
-from pydantic import BaseModel, ConfigDict
-
-from playbook.catalog import Catalog, HostedModel, OpenModel, find
+from playbook.catalog import Catalog, EmbeddingModel, Gpu, HostedModel, OpenModel
 from playbook.design import Constraints, Design
 from playbook.estimates.base import Estimate
 from playbook.estimates.serving import (
     Efficiency,
     Load,
     ServingSetup,
-    design_load,
     operating_point,
-    self_hosted_share,
     sequences_that_fit,
-    setup_from_design,
 )
+
+if TYPE_CHECKING:  # the analysis prices the bill with this module's functions
+    from playbook.analysis.figures import Bill
 
 # Average traffic over a month as a share of the peak (assumption: business-hours traffic with
 # a daily peak around three times the mean).
@@ -152,129 +152,190 @@ def marginal_usd_per_request(
     )
 
 
-def _large_per_request(
-    design: Design, catalog: Catalog, setup: ServingSetup, efficiency: Efficiency | None
+def hosted_tokens_per_month(
+    hosted: HostedModel, *, requests: float, prompt_tokens: int, output_tokens: int
 ) -> Estimate:
-    large = design.model.large_model
-    c = design.constraints
-    if large in {m.id for m in catalog.hosted_models}:
-        return hosted_usd_per_request(
-            find(catalog.hosted_models, large),
-            prompt_tokens=c.avg_prompt_tokens,
-            output_tokens=c.avg_output_tokens,
-        )
-    model = find(catalog.open_models, large, what="open model")
-    return marginal_usd_per_request(model, setup, efficiency=efficiency)
+    """Return a hosted API's monthly bill for `requests` requests of this shape."""
+    per_request = hosted_usd_per_request(
+        hosted, prompt_tokens=prompt_tokens, output_tokens=output_tokens
+    )
+    value = requests * per_request.value
+    return per_request.model_copy(
+        update={
+            "name": f"{hosted.name} tokens per month",
+            "value": value,
+            "formula": "requests × (prompt tokens × $ per 1M input + output tokens × $ per 1M "
+            "output) ÷ 1M",
+            "worked": f"{requests:,.0f} × {per_request.worked} = ${value:,.2f}",
+        }
+    )
 
 
-def routing_saving(
-    design: Design, catalog: Catalog, *, efficiency: Efficiency | None = None
-) -> Estimate | None:
-    """Return the monthly saving of routing the small share to the small model (None: no router)."""
-    setup = setup_from_design(design, catalog)
-    if design.model.kind != "routing" or setup is None:
-        return None
-    requests = monthly_requests(design.constraints).value
-    large = _large_per_request(design, catalog, setup, efficiency)
-    fleet = fleet_usd_per_month(setup).value
-    share = self_hosted_share(design)
-    all_large = requests * large.value
-    routed = fleet + (1 - share) * requests * large.value
+# --- beside the model: the retrieval GPUs, the index, the judge, training -------------------
+
+# Average traffic is sized for its peak like the model's fleet: a pool of GPUs busy for the peak's
+# GPU-seconds per second, paid all month (fractions of a GPU: the pool is shared).
+EMBEDDING_REFRESH_PER_MONTH: Final = 0.1  # assumption: a tenth of the corpus changes a month
+# RAM for the index: AWS EC2 on-demand r7g.xlarge (32 GiB, $0.2142/hour, us-east-1), as the
+# AWS price list gave it in 2024 (recalled, not re-read here): $0.2142 ÷ 32 GiB × 730 hours.
+RAM_USD_PER_GIB_HOUR: Final = 0.2142 / 32
+RAM_PRICE_SOURCE: Final = "AWS EC2 on-demand pricing, r7g.xlarge (32 GiB) in us-east-1: $0.2142/h"
+JUDGE_SAMPLE_SHARE: Final = 0.02  # assumption: the judge scores 2% of production answers ...
+GOLDEN_RUNS_PER_MONTH: Final = 4  # ... and the whole golden set once a week
+JUDGE_RUBRIC_TOKENS: Final = 500  # assumption: the judge's instructions and rubric
+JUDGE_OUTPUT_TOKENS: Final = 150  # assumption: a score and a short reason
+TRAINING_MFU: Final = 0.4  # assumption: 40% of dense bf16 peak while training
+# LoRA: forward (2N) + backward through the activations (2N); the frozen weights get no
+# gradient (Hu et al. 2021, arXiv:2106.09685 §4). Full training: 6N (Kaplan et al. 2020 §2.1).
+LORA_FLOPS_PER_PARAM_TOKEN: Final = 4
+PRETRAIN_FLOPS_PER_PARAM_TOKEN: Final = 6
+LORA_TRAINING_TOKENS: Final = 10_000 * 1_000 * 3  # assumption: 10k examples of 1k tokens, 3 epochs
+PRETRAIN_TOKENS: Final = 10e9  # assumption: 10 billion tokens of domain text
+
+
+def gpu_pool_per_month(
+    name: str, *, peak_qps: float, gpu_seconds: float, gpu: Gpu, worked_seconds: str
+) -> Estimate:
+    """Return a shared GPU pool sized for the peak: peak QPS × GPU-seconds per request."""
+    gpus = peak_qps * gpu_seconds
+    value = gpus * gpu.usd_per_hour * HOURS_PER_MONTH
     return Estimate(
-        name="Routing saving per month",
-        value=all_large - routed,
+        name=name,
+        value=value,
         unit="$",
-        formula="requests × large $/request - (small-model GPUs + large share × requests × "
-        "large $/request)",
-        worked=f"{requests:,.0f} × ${large.value:.5f} - (${fleet:,.0f} + {1 - share:.0%} × "
-        f"{requests:,.0f} × ${large.value:.5f}) = ${all_large - routed:,.0f}",
+        formula="peak QPS × GPU-seconds per request × $/GPU-hour × hours per month",
+        worked=f"{peak_qps:g} × {worked_seconds} × ${gpu.usd_per_hour:g} × {HOURS_PER_MONTH:g} h "
+        f"= {gpus:,.2f} GPUs busy at peak = ${value:,.2f}",
         assumptions=(
-            f"{share:.0%} of requests go to the small model, whose GPUs run all month",
-            "a negative saving means the small model's GPUs cost more than the traffic they take",
-            *large.assumptions,
+            f"a shared pool of {gpu.name} GPUs sized for the peak and paid all month, busy or "
+            "idle, like the model's fleet",
         ),
-        sources=large.sources,
+        sources=(gpu.price_source,),
     )
 
 
-class CostReport(BaseModel):
-    """The design's monthly bill, per request and per user, against Phase 1's ceilings."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    estimates: tuple[Estimate, ...]
-    usd_per_month: float
-    usd_per_request: float
-    usd_per_user_month: float
-    within_request_ceiling: bool
-    within_user_ceiling: bool
-    verdicts: tuple[str, ...]
-
-
-def _monthly(
-    design: Design, catalog: Catalog, efficiency: Efficiency | None
-) -> tuple[float, list[Estimate]]:
-    """Return the monthly bill and the estimates behind it."""
-    c = design.constraints
-    requests = monthly_requests(c)
-    setup = setup_from_design(design, catalog)
-    if setup is None:
-        hosted = find(catalog.hosted_models, design.model.hosted_model, what="hosted model")
-        per_request = hosted_usd_per_request(
-            hosted, prompt_tokens=c.avg_prompt_tokens, output_tokens=c.avg_output_tokens
-        )
-        return requests.value * per_request.value, [requests, per_request]
-    fleet = fleet_usd_per_month(setup)
-    at_peak = self_hosted_usd_per_1m_output(setup, load=design_load(design), efficiency=efficiency)
-    found = [requests, fleet, at_peak]
-    total = fleet.value
-    if design.model.kind == "routing":
-        large = _large_per_request(design, catalog, setup, efficiency)
-        total += (1 - self_hosted_share(design)) * requests.value * large.value
-        found.append(large)
-    return total, found
-
-
-def cost_report(
-    design: Design, catalog: Catalog, *, efficiency: Efficiency | None = None
-) -> CostReport:
-    """Return the design's monthly cost, per request and per user, against the ceilings."""
-    c = design.constraints
-    total, found = _monthly(design, catalog, efficiency)
-    requests = monthly_requests(c).value
-    per_request, per_user = total / requests, total / c.monthly_active_users
-    saving = routing_saving(design, catalog, efficiency=efficiency)
-    monthly = Estimate(
-        name="Cost per month",
-        value=total,
+def query_embeddings_per_month(
+    model: EmbeddingModel, *, requests: float, query_tokens: int
+) -> Estimate:
+    """Return an embedding API's monthly bill for one question of `query_tokens` per request."""
+    price = model.usd_per_1m_tokens or 0.0
+    value = requests * query_tokens * price / 1e6
+    return Estimate(
+        name="Query embeddings",
+        value=value,
         unit="$",
-        formula="hosted: requests × $/request; self-hosted: GPUs all month; routing: small-model "
-        "GPUs + large share × requests × large $/request",
-        worked=f"${total:,.0f} per month; ÷ {requests:,.0f} requests = ${per_request:.5f} per "
-        f"request; ÷ {c.monthly_active_users:,} monthly active users = ${per_user:,.2f} "
-        "per user",
-        assumptions=(*monthly_requests(c).assumptions,),
-    )
-    estimates = (*found, *((saving,) if saving else ()), monthly)
-    within_request = per_request <= c.cost_per_request_usd
-    within_user = per_user <= c.cost_per_user_month_usd
-    return CostReport(
-        estimates=estimates,
-        usd_per_month=total,
-        usd_per_request=per_request,
-        usd_per_user_month=per_user,
-        within_request_ceiling=within_request,
-        within_user_ceiling=within_user,
-        verdicts=_cost_verdicts(c, per_request, per_user),
+        formula="requests × question tokens × $ per 1M tokens ÷ 1M",
+        worked=f"{requests:,.0f} × {query_tokens} × ${price:g} ÷ 1e6 = ${value:,.2f}",
+        sources=(model.source,),
     )
 
 
-def _cost_verdicts(c: Constraints, per_request: float, per_user: float) -> tuple[str, ...]:
-    """Return one line per ceiling: the cost, the ceiling, within or over."""
-    return (
-        f"${per_request:.4f} per request against a ceiling of ${c.cost_per_request_usd:g}: "
-        + ("within" if per_request <= c.cost_per_request_usd else "over"),
-        f"${per_user:,.2f} per user per month against a ceiling of "
-        f"${c.cost_per_user_month_usd:g}: "
-        + ("within" if per_user <= c.cost_per_user_month_usd else "over"),
+def ingestion_per_month(one_pass: Estimate, gpu: Gpu | None) -> tuple[Estimate, float]:
+    """Return the monthly re-embedding of the changed share, and the one-off first pass in $."""
+    usd = one_pass.value if gpu is None else one_pass.value * gpu.usd_per_hour
+    priced = "" if gpu is None else f" ({one_pass.value:,.3g} GPU-h × ${gpu.usd_per_hour:g})"
+    value = usd * EMBEDDING_REFRESH_PER_MONTH
+    estimate = Estimate(
+        name="Ingestion embeddings",
+        value=value,
+        unit="$",
+        formula="one full embedding pass × share of the corpus re-embedded a month",
+        worked=f"${usd:,.2f}{priced} × {EMBEDDING_REFRESH_PER_MONTH:g} = ${value:,.2f} a month; "
+        f"the first pass costs ${usd:,.2f} once",
+        assumptions=(
+            f"{EMBEDDING_REFRESH_PER_MONTH:.0%} of the corpus changes and is embedded again "
+            "each month",
+            *one_pass.assumptions,
+        ),
+        sources=(*one_pass.sources, *((gpu.price_source,) if gpu else ())),
     )
+    return estimate, usd
+
+
+def index_memory_per_month(index: Estimate) -> Estimate:
+    """Return the RAM the ANN index holds, priced per GiB-month of a memory-optimised server."""
+    gib = max(index.value, 0.0)
+    value = gib * RAM_USD_PER_GIB_HOUR * HOURS_PER_MONTH
+    return Estimate(
+        name="Vector index memory",
+        value=value,
+        unit="$",
+        formula="index GiB × $ per GiB-hour of RAM × hours per month",
+        worked=f"{gib:,.3g} GiB × ${RAM_USD_PER_GIB_HOUR:.5f} × {HOURS_PER_MONTH:g} h = "
+        f"${value:,.2f}",
+        assumptions=("one copy of the index in RAM; replicas for availability multiply it",),
+        sources=(RAM_PRICE_SOURCE, *index.sources),
+    )
+
+
+def judge_per_month(
+    judge: HostedModel,
+    *,
+    requests: float,
+    golden_set: int,
+    prompt_tokens: int,
+    output_tokens: int,
+) -> Estimate:
+    """Return an LLM judge's monthly bill: a sample of production answers and the golden set."""
+    calls = requests * JUDGE_SAMPLE_SHARE + golden_set * GOLDEN_RUNS_PER_MONTH
+    tokens_in = prompt_tokens + output_tokens + JUDGE_RUBRIC_TOKENS
+    per_call = (
+        tokens_in * judge.usd_per_1m_input + JUDGE_OUTPUT_TOKENS * judge.usd_per_1m_output
+    ) / 1e6
+    value = calls * per_call
+    return Estimate(
+        name="LLM-as-judge",
+        value=value,
+        unit="$",
+        formula="(sampled share × requests + golden set × runs a month) × ((prompt + answer + "
+        "rubric) × $ per 1M input + verdict tokens × $ per 1M output) ÷ 1M",
+        worked=f"({JUDGE_SAMPLE_SHARE:g} × {requests:,.0f} + {golden_set:,} × "
+        f"{GOLDEN_RUNS_PER_MONTH}) × ({tokens_in:,} × ${judge.usd_per_1m_input:g} + "
+        f"{JUDGE_OUTPUT_TOKENS} × ${judge.usd_per_1m_output:g}) ÷ 1e6 = ${value:,.2f}",
+        assumptions=(
+            f"{judge.name} judges {JUDGE_SAMPLE_SHARE:.0%} of production answers and the golden "
+            f"set {GOLDEN_RUNS_PER_MONTH} times a month",
+            f"the judge reads the prompt, the answer and a {JUDGE_RUBRIC_TOKENS}-token rubric, "
+            f"and writes {JUDGE_OUTPUT_TOKENS} tokens",
+        ),
+        sources=(judge.source,),
+    )
+
+
+def fine_tuning_usd(model: OpenModel, gpu: Gpu, *, pretraining: bool) -> Estimate:
+    """Return the one-off GPU cost of a LoRA fine-tune or of continued pretraining."""
+    per_token = PRETRAIN_FLOPS_PER_PARAM_TOKEN if pretraining else LORA_FLOPS_PER_PARAM_TOKEN
+    tokens = PRETRAIN_TOKENS if pretraining else LORA_TRAINING_TOKENS
+    flops = per_token * model.total_params * tokens
+    hours = flops / (gpu.dense_tflops["bf16"] * 1e12 * TRAINING_MFU) / 3600
+    value = hours * gpu.usd_per_hour
+    what = "Continued pretraining" if pretraining else "LoRA fine-tune"
+    return Estimate(
+        name=f"{what} (one-off)",
+        value=value,
+        unit="$",
+        formula="FLOPs per parameter per token × parameters × training tokens ÷ (bf16 FLOPS × "
+        "MFU) ÷ 3,600 × $/GPU-hour",
+        worked=f"{per_token} × {model.total_params / 1e9:,.2f} B × {tokens:,.3g} ÷ "
+        f"({gpu.dense_tflops['bf16']:g} TFLOPS × {TRAINING_MFU:g}) = {hours:,.1f} GPU-h × "
+        f"${gpu.usd_per_hour:g} = ${value:,.2f}",
+        assumptions=(
+            f"{tokens:,.3g} training tokens of {model.name} on {gpu.name}"
+            + (
+                " (10B tokens of domain text)"
+                if pretraining
+                else " (10k examples of 1k tokens, 3 epochs)"
+            ),
+            f"{TRAINING_MFU:.0%} of the GPU's dense bf16 peak while training",
+            "LoRA: 4 FLOPs per parameter per token (no gradient for the frozen weights); "
+            "pretraining: 6",
+        ),
+        sources=(model.source, gpu.price_source, "Kaplan et al. 2020, arXiv:2001.08361 §2.1"),
+    )
+
+
+def cost_report(design: Design, catalog: Catalog) -> Bill:
+    """Return the design's monthly bill: the analysis's (the old name, kept for its callers)."""
+    from playbook.analysis import figures  # late: the analysis imports this module
+
+    return figures(design, catalog, by_class=False).bill

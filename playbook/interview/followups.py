@@ -14,11 +14,12 @@ from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from playbook.analysis import analyze
 from playbook.catalog import Catalog, ids
 from playbook.codec import update_design
 from playbook.compare import KeyNumber, NumberDiff, key_numbers, numbers_that_differ
 from playbook.design import Constraints, Design, Phase, catalog_for
-from playbook.rubric import RULES, Finding, Review, build_review, review_context
+from playbook.rubric import Finding, Review
 
 FollowUpKind = Literal["traffic_10x", "latency_halves", "on_prem", "corpus_100m"]
 FOLLOW_UP_KINDS: tuple[FollowUpKind, ...] = get_args(FollowUpKind)
@@ -178,13 +179,14 @@ def apply_followup(design: Design, kind: FollowUpKind) -> Design:
 
 
 def review_with_numbers(design: Design, catalog: Catalog) -> tuple[Review, tuple[KeyNumber, ...]]:
-    """Return the rubric's review of `design` and its headline numbers, from one estimate run."""
-    ctx = review_context(design, catalog)
-    review = build_review(finding for r in RULES for finding in r.check(design, ctx))
+    """Return the rubric's review of `design` and its headline numbers, from its one analysis."""
+    found = analyze(design, catalog)
     numbers = key_numbers(
-        cost=ctx.cost_report, serving=ctx.serving_report, retrieval=ctx.retrieval_report
+        cost=found.bill,
+        serving=found.capacity.report if found.capacity else None,
+        retrieval=found.retrieval,
     )
-    return review, numbers
+    return found.review, numbers
 
 
 def finding_key(finding: Finding) -> tuple[str, Phase, str | None]:

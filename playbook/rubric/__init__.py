@@ -13,6 +13,7 @@ from playbook.rubric.base import (
     Rule,
     Severity,
     review_context,
+    review_context_of,
 )
 from playbook.rubric.evaluation import golden_set_needed
 from playbook.rubric.review import (
@@ -39,6 +40,7 @@ __all__ = [
     "build_review",
     "golden_set_needed",
     "review_context",
+    "review_context_of",
     "review_design",
     "score_phase",
     "sort_findings",

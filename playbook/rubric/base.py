@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from playbook.catalog import Catalog, ids
 from playbook.design import Design, FailureMode, Phase, inapplicable_failure_modes
 from playbook.estimates.base import Estimate
-from playbook.estimates.cost import CostReport, cost_report
-from playbook.estimates.retrieval import RetrievalReport, retrieval_report
-from playbook.estimates.serving import (
-    OperatingPoint,
-    ServingReport,
-    operating_point,
-    serving_report,
-)
+from playbook.estimates.retrieval import RetrievalReport
+from playbook.estimates.serving import OperatingPoint, ServingReport
 from playbook.ladder import LadderFinding, Recommendation, check_technique, recommend_technique
+
+if TYPE_CHECKING:  # the analysis runs the rubric, so the rubric names its types only here
+    from playbook.analysis.figures import Bill, Figures
 
 Severity = Literal["info", "warn", "block"]
 SEVERITIES: tuple[Severity, ...] = ("block", "warn", "info")  # most severe first
@@ -60,13 +58,15 @@ class Hit(_Frozen):
     phase: Phase | None = None  # None: the rule's own phase
 
 
-class ReviewContext(_Frozen):
-    """The estimates every rule may use, computed once per review."""
+@dataclass(frozen=True)
+class ReviewContext:
+    """The design's figures as every rule reads them: computed once, by the analysis."""
 
     catalog: Catalog
+    figures: Figures
     serving_report: ServingReport | None  # None: every model is hosted
     peak_point: OperatingPoint | None  # one replica at the peak load (None: nothing self-hosted)
-    cost_report: CostReport
+    cost_report: Bill  # the monthly bill (named as before for the rules that read it)
     retrieval_report: RetrievalReport | None  # None: the technique has no RAG
     recommendation: Recommendation
     technique_findings: tuple[LadderFinding, ...]
@@ -130,20 +130,28 @@ def with_design_entries(catalog: Catalog, design: Design) -> Catalog:
     )
 
 
-def review_context(design: Design, catalog: Catalog) -> ReviewContext:
-    """Return every estimate the rules use for `design`, each computed once."""
-    mine = with_design_entries(catalog, design)
-    serving = serving_report(design, mine)
+def review_context_of(design: Design, catalog: Catalog, figures: Figures) -> ReviewContext:
+    """Return what the rules read about `design`, from the analysis's `figures`."""
+    capacity = figures.capacity
     return ReviewContext(
-        catalog=mine,
-        serving_report=serving,
-        peak_point=operating_point(serving.setup, load=serving.load) if serving else None,
-        cost_report=cost_report(design, mine),
-        retrieval_report=retrieval_report(design, mine) if design.uses_rag else None,
+        catalog=with_design_entries(catalog, design),
+        figures=figures,
+        serving_report=capacity.report if capacity else None,
+        peak_point=capacity.point if capacity else None,
+        cost_report=figures.bill,
+        retrieval_report=figures.retrieval,
         recommendation=recommend_technique(design.constraints),
         technique_findings=tuple(check_technique(design)),
         inapplicable=inapplicable_failure_modes(design),
     )
+
+
+def review_context(design: Design, catalog: Catalog) -> ReviewContext:
+    """Return what the rules read about `design`, computing its figures (the analysis's)."""
+    from playbook.analysis import figures  # late: the analysis imports the rubric
+
+    mine = with_design_entries(catalog, design)
+    return review_context_of(design, mine, figures(design, mine, by_class=False))
 
 
 # Diagram node ids (diagrams/graph.py), so a finding can point at the box it concerns.

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Final
 
 from playbook.design import Design
-from playbook.estimates.cost import fleet_usd_per_month
+from playbook.format import money
 from playbook.labels import PRECISIONS
 from playbook.ladder import VERY_HIGH_ACCURACY_PCT
 from playbook.rubric.base import Hit, ReviewContext, named, numbers, rule, served_node
-from playbook.rubric.serving import ITL, REPLICAS
+from playbook.rubric.serving import ITL
 
 # Prompts at least this long carry a shared system prompt and instructions worth caching.
 LONG_PROMPT_TOKENS: Final = 1_000
@@ -91,8 +90,8 @@ def no_paged_attention(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
 )
 def speculative_off_itl_over(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """ITL over budget and no speculative decoding, which cuts ITL at small batches."""
-    report = ctx.serving_report
-    if report is None or not report.fit.fits or report.meets_itl:
+    report, check = ctx.serving_report, ctx.figures.check("itl")
+    if report is None or not report.fit.fits or check is None or check.ok:
         return
     if design.serving.speculative_decoding:
         return
@@ -136,21 +135,21 @@ def no_prefix_caching_long_prompt(design: Design, ctx: ReviewContext) -> Iterato
 )
 def overprovisioned(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """Replicas ≥ OVERPROVISION_FACTOR × needed (and 2 or more spare) idle all month."""
-    report = ctx.serving_report
-    needed = named(report.estimates, REPLICAS) if report and report.fit.fits else None
-    if report is None or needed is None or not math.isfinite(needed.value):
+    capacity = ctx.figures.capacity
+    if capacity is None or capacity.replicas_needed is None or capacity.replicas is None:
         return
-    chosen = design.serving.replicas
-    if chosen < OVERPROVISION_FACTOR * needed.value or chosen - needed.value < 2:
+    chosen, needed = capacity.replicas_chosen, capacity.replicas_needed
+    if chosen < OVERPROVISION_FACTOR * needed or chosen - needed < 2:
         return
-    fleet = fleet_usd_per_month(report.setup)
+    fleet = ctx.cost_report.line("gpu_fleet")
+    fleet_numbers = (fleet.estimate,) if fleet else ()
     yield Hit(
         component=served_node(design),
         constraint="cost_per_user_month_usd",
-        message=f"{chosen} replicas where the peak needs {needed.value:g}: the spare GPUs are "
-        f"paid all month ({fleet.shown()} for the fleet)",
-        numbers=(needed, fleet),
-        fix=f"{needed.value:g} replicas plus the headroom you can justify, or autoscaling",
+        message=f"{chosen} replicas where the peak needs {needed:,}: the spare GPUs are "
+        f"paid all month ({money(fleet.usd_per_month) if fleet else '?'} for the fleet)",
+        numbers=(capacity.replicas, *fleet_numbers),
+        fix=f"{needed:,} replicas plus the headroom you can justify, or autoscaling",
     )
 
 

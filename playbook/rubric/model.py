@@ -67,7 +67,7 @@ def _cost_numbers(ctx: ReviewContext) -> tuple[Estimate, ...]:
 def cost_per_request_over(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """The monthly bill divided by the requests is above cost_per_request_usd."""
     report = ctx.cost_report
-    if report.within_request_ceiling:
+    if not report.over_request_ceiling:
         return
     yield Hit(
         component=answer_node(design),
@@ -88,7 +88,7 @@ def cost_per_request_over(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
 def cost_per_user_over(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """The monthly bill divided by the users is above cost_per_user_month_usd."""
     report = ctx.cost_report
-    if report.within_user_ceiling:
+    if not report.over_user_ceiling:
         return
     yield Hit(
         component=answer_node(design),

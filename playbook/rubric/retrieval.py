@@ -245,9 +245,9 @@ def context_over_prompt_budget(design: Design, ctx: ReviewContext) -> Iterator[H
         component="reranker" if design.retrieval.reranker else "retriever",
         constraint="avg_prompt_tokens",
         message=f"each prompt carries {retrieved.shown()} of retrieved text, more than the "
-        f"{prompt:,} prompt tokens Phase 1 budgets: the latency, memory and cost estimates "
-        "assume the smaller prompt and are too optimistic",
-        numbers=(retrieved,),
+        f"{prompt:,} prompt tokens Phase 1 budgets: the estimates use the larger prompt "
+        f"({ctx.figures.timeline.prompt_tokens.shown()}), so Phase 1's prompt is out of date",
+        numbers=(retrieved, ctx.figures.timeline.prompt_tokens),
         fix="raise avg_prompt_tokens to the retrieved tokens plus instructions, or keep fewer "
         "or shorter chunks",
     )

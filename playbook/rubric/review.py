@@ -27,7 +27,7 @@ from playbook.rubric import (
     serving,
     technique,
 )
-from playbook.rubric.base import SEVERITIES, Finding, Rule, Severity, review_context
+from playbook.rubric.base import SEVERITIES, Finding, Rule, Severity, with_design_entries
 
 RULES: Final[tuple[Rule, ...]] = (
     *constraints.RULES,
@@ -142,5 +142,6 @@ def build_review(findings: Iterable[Finding]) -> Review:
 
 def review_design(design: Design, catalog: Catalog) -> Review:
     """Return the rubric's review of `design`: every rule's findings, scores and the verdict."""
-    ctx = review_context(design, catalog)
-    return build_review(finding for r in RULES for finding in r.check(design, ctx))
+    from playbook.analysis import analyze  # late: the analysis imports the rubric
+
+    return analyze(design, with_design_entries(catalog, design)).review

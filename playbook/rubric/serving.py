@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Final
 
@@ -85,6 +84,11 @@ def kv_cache_full_at_peak(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     )
 
 
+def _steps(ctx: ReviewContext) -> tuple[Estimate, ...]:
+    """Return the timeline's stage estimates: where the time goes."""
+    return tuple(s.estimate for s in ctx.figures.timeline.steps if s.estimate is not None)
+
+
 @rule(
     "serving.ttft_over_budget",
     phase="serving",
@@ -92,19 +96,17 @@ def kv_cache_full_at_peak(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     title="Time to first token over the budget",
 )
 def ttft_over_budget(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
-    """The estimated TTFT at peak load exceeds ttft_ms (an overload is reported on its own)."""
-    report = _fitting(ctx)
-    if report is None or report.meets_ttft or _overloaded(ctx):
+    """The end-to-end first token (retrieval + model, hosted or not) exceeds ttft_ms."""
+    check, timeline = ctx.figures.check("ttft"), ctx.figures.timeline
+    if check is None or check.ok or timeline.ttft_ms is None:
         return
-    ttft = named(report.estimates, TTFT)
     yield Hit(
-        component=served_node(design),
+        component=timeline.model_node,
         constraint="ttft_ms",
-        message=f"estimated TTFT {ttft.shown() if ttft else '?'} at peak, against a budget of "
-        f"{design.constraints.ttft_ms:,} ms",
-        numbers=numbers(ttft, named(report.estimates, "Prefill (idle replica)")),
+        message=check.text,
+        numbers=numbers(check.estimate, *_steps(ctx)),
         fix="prefix caching, a faster GPU or more GPUs per replica, more replicas (less "
-        "queueing), a smaller model, or shorter prompts",
+        "queueing), a smaller or faster model, fewer reranker candidates, or shorter prompts",
     )
 
 
@@ -115,35 +117,20 @@ def ttft_over_budget(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     title="Inter-token latency over the budget",
 )
 def itl_over_budget(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
-    """The estimated ITL at peak load exceeds itl_ms."""
-    report = _fitting(ctx)
-    if report is None or report.meets_itl:
+    """The estimated (or, hosted, published) ITL at peak load exceeds itl_ms."""
+    check, timeline = ctx.figures.check("itl"), ctx.figures.timeline
+    if check is None or check.ok:
         return
-    itl = named(report.estimates, ITL)
+    decode = timeline.step("decode")
     yield Hit(
-        component=served_node(design),
+        component=timeline.model_node,
         constraint="itl_ms",
-        message=f"estimated ITL {itl.shown() if itl else '?'} at peak, against a budget of "
-        f"{design.constraints.itl_ms:,} ms",
-        numbers=numbers(itl),
+        message=check.text,
+        numbers=numbers(named(ctx.serving_report.estimates, ITL) if ctx.serving_report else None,
+                        decode.estimate if decode else None),
         fix="lower-precision weights (FP8), more GPUs per replica (more bandwidth), speculative "
-        "decoding, fewer sequences per replica, or a smaller model",
-    )
-
-
-def _response(design: Design, report: ServingReport) -> Estimate | None:
-    ttft, itl = named(report.estimates, TTFT), named(report.estimates, ITL)
-    if ttft is None or itl is None:
-        return None
-    tokens = design.constraints.avg_output_tokens
-    total = (ttft.value + (tokens - 1) * itl.value) / 1e3
-    return Estimate(
-        name="Response time at peak",
-        value=total,
-        unit="s",
-        formula="TTFT + (output tokens - 1) × ITL",
-        worked=f"{ttft.value:,.1f} ms + ({tokens:,} - 1) × {itl.value:,.1f} ms = {total:,.2f} s",
-    )
+        "decoding, fewer sequences per replica, or a smaller or faster model",
+    )  # fmt: skip
 
 
 @rule(
@@ -153,21 +140,17 @@ def _response(design: Design, report: ServingReport) -> Estimate | None:
     title="Whole response time over the budget",
 )
 def total_response_over_budget(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
-    """The estimated TTFT plus the decode of the whole answer exceeds total_response_s."""
-    report = _fitting(ctx)
-    if report is None or _overloaded(ctx):
-        return
-    total = _response(design, report)
-    if total is None or total.value <= design.constraints.total_response_s:
+    """The first token plus the decode of the whole answer exceeds total_response_s."""
+    check, timeline = ctx.figures.check("total_response"), ctx.figures.timeline
+    if check is None or check.ok or timeline.total_ms is None:
         return
     yield Hit(
-        component=served_node(design),
+        component=timeline.model_node,
         constraint="total_response_s",
-        message=f"estimated {total.shown()} for a {design.constraints.avg_output_tokens:,}-token "
-        f"answer at peak, against a budget of {design.constraints.total_response_s:g} s",
-        numbers=numbers(total, named(report.estimates, TTFT), named(report.estimates, ITL)),
-        fix="a lower ITL (FP8 weights, more GPUs per replica, speculative decoding), or shorter "
-        "answers",
+        message=check.text,
+        numbers=numbers(check.estimate, *_steps(ctx)),
+        fix="a lower ITL (FP8 weights, more GPUs per replica, speculative decoding), a faster "
+        "model, or shorter answers",
     )
 
 
@@ -179,26 +162,24 @@ def total_response_over_budget(design: Design, ctx: ReviewContext) -> Iterator[H
 )
 def too_few_replicas(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """The replicas chosen carry less than the peak load within both latency budgets."""
-    report = _fitting(ctx)
-    if report is None or report.enough_replicas:
+    check, capacity = ctx.figures.check("replicas"), ctx.figures.capacity
+    if check is None or check.ok or capacity is None:
         return
-    needed = named(report.estimates, REPLICAS)
-    count = needed.value if needed else math.inf
-    chosen = design.serving.replicas
+    needed = capacity.replicas_needed
     message = (
-        f"{chosen} replica(s) chosen; {count:g} needed to carry {report.load.describe()} within "
-        "the TTFT and ITL budgets"
-        if math.isfinite(count)
+        f"{capacity.replicas_chosen} replica(s) chosen; {needed:,} needed to carry "
+        f"{capacity.report.load.describe()} within the TTFT and ITL budgets"
+        if needed
         else "no number of replicas meets both latency budgets: one replica cannot meet them "
-        "even when idle"
+        "even when idle (or retrieval spends the whole TTFT budget)"
     )
     yield Hit(
         component=served_node(design),
         constraint="peak_qps",
         message=message,
-        numbers=numbers(needed),
-        fix=f"set replicas to {count:g}"
-        if math.isfinite(count)
+        numbers=numbers(capacity.replicas),
+        fix=f"set replicas to {needed:,}"
+        if needed
         else "a faster GPU, more GPUs per replica, lower precision or a smaller model",
     )
 

@@ -16,14 +16,15 @@ from diagrams import (
     export,
 )
 from diagrams.export import slide_sized
-from playbook import Design
+from playbook import Design, update_design
 
 FINDINGS = [Finding("llm", "warning", "from the rubric")]
 
 
 @pytest.mark.parametrize(("fmt", "text_of"), [("dot", design_dot), ("mermaid", design_mermaid)])
 def test_text_exports_are_the_utf8_text_of_the_diagram(fmt: Any, text_of: Any) -> None:
-    design = Design(title="Caf\u00e9 \U0001f680")
+    # A prompt-only design within its budgets, so the llm node carries only the rubric's flag.
+    design = update_design(Design(title="Caf\u00e9 \U0001f680"), "technique", rungs=("prompt",))
 
     exported = export(design, fmt, findings=FINDINGS)
 

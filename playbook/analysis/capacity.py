@@ -1,0 +1,120 @@
+"""Capacity: whether the self-hosted model fits, carries the peak, and the replicas it needs.
+
+The serving estimates themselves live in `playbook.estimates.serving`; this module only puts
+them together for one design: the load, the TTFT budget left once retrieval has run, the
+replicas needed within it, and a `State` with its reason where a figure cannot exist.
+"""
+
+from __future__ import annotations
+
+import math
+
+from playbook.analysis.figures import OK, Capacity, State
+from playbook.catalog import Catalog
+from playbook.design import Design
+from playbook.estimates.base import GIB, Estimate
+from playbook.estimates.charts import concurrency_sweep, memory_breakdown
+from playbook.estimates.serving import (
+    ServingReport,
+    operating_point,
+    replicas_needed,
+    serving_report,
+)
+from playbook.format import count, memory
+
+REPLICAS = "Replicas needed at peak"
+MODEL_TTFT = "Model's time to first token (queue + prefill)"
+
+
+def fit_state(report: ServingReport) -> State:
+    """Return 'does not fit' with the weights against the memory, or OK when it fits."""
+    if report.fit.fits:
+        return OK
+    setup = report.setup
+    weights = report.fit.weights_per_gpu.value * setup.tensor_parallel
+    gpus = setup.gpu.memory_gb * 1e9 / GIB * setup.tensor_parallel
+    usable = setup.gpu_memory_utilization * gpus
+    if weights >= usable:
+        reason = f"does not fit: {memory(weights)} of weights on {memory(gpus)}"
+    else:
+        reason = (
+            f"does not fit: after {memory(weights)} of weights there is no room on "
+            f"{memory(gpus)} for one sequence of {setup.context_tokens:,} tokens"
+        )
+    return State(kind="does_not_fit", reason=reason)
+
+
+def _load_state(report: ServingReport, overloaded: bool, needed: int | None) -> State:
+    if not overloaded:
+        return OK
+    qps = report.load.qps or 0.0
+    replicas = report.setup.replicas
+    more = (
+        f"needs {count(needed)} replicas"
+        if needed
+        else "no number of replicas meets the latency targets"
+    )
+    return State(
+        kind="overloaded",
+        reason=f"overloaded: {count(qps)} QPS on {replicas} replica(s) {more}",
+    )
+
+
+def _replicas(report: ServingReport, design: Design, budget_ms: float) -> Estimate:
+    """Return the replicas that carry the peak with the TTFT budget left for the model."""
+    if budget_ms <= 0:
+        return Estimate(
+            name=REPLICAS,
+            value=0.0,
+            unit="replicas",
+            formula="ceil(peak requests/s ÷ most requests/s one replica carries within TTFT "
+            "and ITL)",
+            worked=f"retrieval and guardrails spend the whole {design.constraints.ttft_ms:,} ms "
+            "TTFT budget before the model starts: no number of replicas helps",
+        )
+    return replicas_needed(
+        report.setup,
+        qps=report.load.qps or 0.0,
+        ttft_ms=budget_ms,
+        itl_ms=design.constraints.itl_ms,
+    )
+
+
+def capacity(
+    design: Design, catalog: Catalog, *, before_model_ms: float, served: Design
+) -> Capacity | None:
+    """Return the capacity of `served` (the design as the model sees it); None when all hosted.
+
+    `before_model_ms` is what gateway, guardrails and retrieval spend of the TTFT budget.
+    """
+    report = serving_report(served, catalog)
+    if report is None:
+        return None
+    budget = design.constraints.ttft_ms - before_model_ms
+    replicas = _replicas(report, design, budget)
+    needed = int(replicas.value) if math.isfinite(replicas.value) and replicas.value > 0 else None
+    point = operating_point(report.setup, load=report.load)
+    state = fit_state(report)
+    if state.ok:
+        state = _load_state(report, point.overloaded, needed)
+    shown = tuple(_renamed(e) for e in report.estimates if e.name != REPLICAS)
+    fits = report.fit.fits
+    return Capacity(
+        state=state,
+        report=report,
+        point=point,
+        replicas_chosen=report.setup.replicas,
+        replicas_needed=needed,
+        replicas=replicas if needed else None,
+        model_ttft_budget_ms=budget,
+        estimates=(*shown, replicas) if fits and needed else shown,
+        memory=memory_breakdown(report.setup, load=report.load) if fits else (),
+        sweep=concurrency_sweep(report.setup) if fits else (),
+    )
+
+
+def _renamed(estimate: Estimate) -> Estimate:
+    # The end-to-end first token is the timeline's; this one is the model's share of it.
+    if estimate.name == "Time to first token":
+        return estimate.model_copy(update={"name": MODEL_TTFT})
+    return estimate
