@@ -8,17 +8,18 @@ difference the reader cannot see (a float's last bit) out of the table.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict
 
 from playbook import labels
-from playbook.analysis.figures import Bill
+from playbook.analysis.figures import Bill, Figures
 from playbook.design import PHASES, Design, Phase
 from playbook.estimates.base import Estimate
 from playbook.estimates.retrieval import RetrievalReport
 from playbook.estimates.serving import ServingReport
+from playbook.format import duration, money
 
 MISSING: Final = "—"
 # Lists of entries with an id are compared entry by entry, keyed by that id.
@@ -255,9 +256,42 @@ def key_numbers(
 
 
 def _usd(value: float) -> str:
-    if value >= 100:
-        return f"${value:,.0f}"
-    return f"${value:,.2f}" if value >= 1 else f"${value:.3g}"
+    return money(value)
+
+
+def key_numbers_of(found: Figures) -> tuple[KeyNumber, ...]:
+    """Return the headline numbers of a design from its one analysis."""
+    t, capacity = found.timeline, found.capacity
+    numbers = list(key_numbers(cost=found.bill, serving=None, retrieval=found.retrieval))
+    if capacity is not None:
+        fits = capacity.report.fit.fits
+        numbers += [
+            KeyNumber(key="fits", label="Fits on the GPUs", value=float(fits),
+                      shown="yes" if fits else "no"),
+            _from_estimate("max_concurrency", capacity.report.fit.max_concurrency),
+        ]  # fmt: skip
+        throughput = named_estimate(capacity.estimates, "Output throughput")
+        if throughput is not None:
+            numbers.append(_from_estimate("throughput", throughput))
+        if capacity.replicas_needed is not None:
+            count = capacity.replicas_needed
+            numbers.append(
+                KeyNumber(key="replicas_needed", label="Replicas needed at peak",
+                          value=float(count), shown=f"{count:,} replica{'' if count == 1 else 's'}")
+            )  # fmt: skip
+    for key, label, ms in (
+        ("ttft", "First token, end to end", t.ttft_ms),
+        ("itl", "Inter-token latency", t.itl_ms),
+        ("total_response", "Whole answer", t.total_ms),
+    ):
+        if ms is not None:
+            numbers.append(KeyNumber(key=key, label=label, value=ms, shown=duration(ms)))
+    return tuple(numbers)
+
+
+def named_estimate(estimates: Iterable[Estimate], name: str) -> Estimate | None:
+    """Return the estimate called `name` among `estimates`, or None."""
+    return next((e for e in estimates if e.name == name), None)
 
 
 _SERVING_NAMES: Final = {

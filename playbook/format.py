@@ -27,6 +27,18 @@ def _scaled(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+def plain(value: float, significant: int = 3) -> str:
+    """Return `value` with about `significant` digits, in positional notation: 0.000128, 1,230."""
+    if not math.isfinite(value):
+        return UNBOUNDED
+    if value == 0:
+        return "0"
+    if abs(value) >= 10 ** (significant - 1):
+        return f"{value:,.0f}"
+    decimals = max(0, significant - 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}"
+
+
 def money(usd: float) -> str:
     """Return dollars: '$2.9k', '$1.2M', '$29.13', '$0.004', '$0.000074', '$0', '-$3.10'."""
     if not math.isfinite(usd):

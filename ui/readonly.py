@@ -10,7 +10,7 @@ import streamlit as st
 
 from diagrams import DiagramTooLargeError
 from playbook import Design, dump_design
-from playbook.compare import KeyNumber, decisions, key_numbers, phase_decisions
+from playbook.compare import KeyNumber, decisions, key_numbers_of, phase_decisions
 from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
@@ -28,12 +28,7 @@ def byline(design: Design) -> str:
 
 def numbers_of(design: Design) -> tuple[KeyNumber, ...]:
     """Return the design's headline numbers from its one analysis."""
-    found = resources.analysis(design)
-    return key_numbers(
-        cost=found.bill,
-        serving=found.capacity.report if found.capacity else None,
-        retrieval=found.retrieval,
-    )
+    return key_numbers_of(resources.analysis(design))
 
 
 def key_metrics(design: Design, *, per_row: int = 4) -> None:

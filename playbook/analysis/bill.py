@@ -29,7 +29,7 @@ from playbook.estimates.retrieval import (
     RetrievalReport,
 )
 from playbook.estimates.serving import ServingSetup, replicas_needed, sequences_that_fit
-from playbook.format import money
+from playbook.format import money, plain
 
 RETRIEVAL_GPU = "a10g"  # the 125-TFLOPS class GPU_FLOPS assumes, for embedder and reranker
 TRAINING_GPU = "h100-sxm"  # for hosted designs, whose own GPU is not chosen
@@ -147,7 +147,7 @@ def _retrieval_lines(
         query = gpu_pool_per_month(
             "Query embeddings", peak_qps=peak, gpu_seconds=seconds, gpu=pool,
             worked_seconds=f"({QUERY_TOKENS} tokens × 2 × {params / 1e6:,.0f}M ÷ "
-            f"{GPU_FLOPS / 1e12:g} TFLOP/s = {seconds:.2g} s)",
+            f"{GPU_FLOPS / 1e12:g} TFLOP/s = {plain(seconds, 2)} s)",
         )  # fmt: skip
     lines.append(_line("query_embeddings", query))
     hosted_pass = model.usd_per_1m_tokens is not None
@@ -159,7 +159,7 @@ def _retrieval_lines(
         seconds = retrieval.rerank_latency.value / 1e3
         rerank = gpu_pool_per_month(
             "Reranker GPUs", peak_qps=peak, gpu_seconds=seconds, gpu=pool,
-            worked_seconds=f"{seconds:.3g} s",
+            worked_seconds=f"{plain(seconds)} s",
         )  # fmt: skip
         lines.append(_line("reranker", rerank))
     lines.append(_line("vector_index", index_memory_per_month(retrieval.index_memory)))

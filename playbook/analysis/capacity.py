@@ -8,6 +8,7 @@ replicas needed within it, and a `State` with its reason where a figure cannot e
 from __future__ import annotations
 
 import math
+import re
 
 from playbook.analysis.figures import OK, Capacity, State
 from playbook.catalog import Catalog
@@ -97,7 +98,11 @@ def capacity(
     state = fit_state(report)
     if state.ok:
         state = _load_state(report, point.overloaded, needed)
-    shown = tuple(_renamed(e) for e in report.estimates if e.name != REPLICAS)
+    # An estimate that cannot exist (the queue grows without bound) is left out: the state says
+    # why, and no page prints an infinity.
+    shown = tuple(
+        _renamed(e) for e in report.estimates if e.name != REPLICAS and math.isfinite(e.value)
+    )
     fits = report.fit.fits
     return Capacity(
         state=state,
@@ -117,4 +122,8 @@ def _renamed(estimate: Estimate) -> Estimate:
     # The end-to-end first token is the timeline's; this one is the model's share of it.
     if estimate.name == "Time to first token":
         return estimate.model_copy(update={"name": MODEL_TTFT})
+    if estimate.unit == "GiB" and estimate.value < 0:
+        # Memory is never negative: what is missing is said in words, the figure is none left.
+        missing = re.sub(r"= -([\d,.]+ \w+)$", r"= nothing left: \1 short", estimate.worked)
+        return estimate.model_copy(update={"value": 0.0, "worked": missing})
     return estimate

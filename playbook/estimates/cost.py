@@ -22,6 +22,7 @@ from playbook.estimates.serving import (
     operating_point,
     sequences_that_fit,
 )
+from playbook.format import plain
 
 if TYPE_CHECKING:  # the analysis prices the bill with this module's functions
     from playbook.analysis.figures import Bill
@@ -233,7 +234,7 @@ def query_embeddings_per_month(
 def ingestion_per_month(one_pass: Estimate, gpu: Gpu | None) -> tuple[Estimate, float]:
     """Return the monthly re-embedding of the changed share, and the one-off first pass in $."""
     usd = one_pass.value if gpu is None else one_pass.value * gpu.usd_per_hour
-    priced = "" if gpu is None else f" ({one_pass.value:,.3g} GPU-h × ${gpu.usd_per_hour:g})"
+    priced = "" if gpu is None else f" ({plain(one_pass.value)} GPU-h × ${gpu.usd_per_hour:g})"
     value = usd * EMBEDDING_REFRESH_PER_MONTH
     estimate = Estimate(
         name="Ingestion embeddings",
@@ -261,7 +262,7 @@ def index_memory_per_month(index: Estimate) -> Estimate:
         value=value,
         unit="$",
         formula="index GiB × $ per GiB-hour of RAM × hours per month",
-        worked=f"{gib:,.3g} GiB × ${RAM_USD_PER_GIB_HOUR:.5f} × {HOURS_PER_MONTH:g} h = "
+        worked=f"{plain(gib)} GiB × ${RAM_USD_PER_GIB_HOUR:.5f} × {HOURS_PER_MONTH:g} h = "
         f"${value:,.2f}",
         assumptions=("one copy of the index in RAM; replicas for availability multiply it",),
         sources=(RAM_PRICE_SOURCE, *index.sources),
@@ -316,11 +317,11 @@ def fine_tuning_usd(model: OpenModel, gpu: Gpu, *, pretraining: bool) -> Estimat
         unit="$",
         formula="FLOPs per parameter per token × parameters × training tokens ÷ (bf16 FLOPS × "
         "MFU) ÷ 3,600 × $/GPU-hour",
-        worked=f"{per_token} × {model.total_params / 1e9:,.2f} B × {tokens:,.3g} ÷ "
+        worked=f"{per_token} × {model.total_params / 1e9:,.2f} B × {plain(tokens)} ÷ "
         f"({gpu.dense_tflops['bf16']:g} TFLOPS × {TRAINING_MFU:g}) = {hours:,.1f} GPU-h × "
         f"${gpu.usd_per_hour:g} = ${value:,.2f}",
         assumptions=(
-            f"{tokens:,.3g} training tokens of {model.name} on {gpu.name}"
+            f"{plain(tokens)} training tokens of {model.name} on {gpu.name}"
             + (
                 " (10B tokens of domain text)"
                 if pretraining

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from playbook.catalog import Catalog, EmbeddingModel, find
 from playbook.design import AnnIndex, Design
 from playbook.estimates.base import GIB, Estimate
+from playbook.format import plain
 
 ANN_INDEXES: tuple[AnnIndex, ...] = get_args(AnnIndex)
 
@@ -113,7 +114,7 @@ def embedding_storage(chunks: int, model: EmbeddingModel) -> Estimate:
         value=total / GIB,
         unit="GiB",
         formula="chunks × dimensions × 4 B (float32)",
-        worked=f"{chunks:,} × {model.dimensions:,} × 4 B = {total / 1e9:.3g} GB",
+        worked=f"{chunks:,} × {model.dimensions:,} × 4 B = {plain(total / 1e9)} GB",
         sources=(model.source, FAISS_INDEXES),
     )
 
@@ -166,7 +167,7 @@ def _self_hosted_embedding_cost(
         unit="GPU-h",
         formula="tokens embedded × 2 × parameters / effective GPU FLOP/s",
         worked=f"{tokens:,} × 2 × {params / 1e6:g}M / {GPU_FLOPS / 1e12:g} TFLOP/s "
-        f"= {hours:,.3g} GPU-h",
+        f"= {plain(hours)} GPU-h",
         assumptions=(
             *assumptions,
             *guessed,
@@ -282,7 +283,7 @@ def index_memory(index: AnnIndex, *, vectors: int, dimensions: int) -> Estimate:
         value=sized.total / GIB,
         unit="GiB",
         formula=sized.formula,
-        worked=f"{sized.worked} = {sized.total / 1e9:.3g} GB",
+        worked=f"{sized.worked} = {plain(sized.total / 1e9)} GB",
         assumptions=sized.assumptions,
         sources=sized.sources,
     )
@@ -359,7 +360,7 @@ def query_latency(index: AnnIndex, *, vectors: int, dimensions: int) -> Estimate
         value=ms,
         unit="ms",
         formula=f"({sized.formula}) / CPU FLOP/s",
-        worked=f"({sized.worked}) / {CPU_FLOPS / 1e9:g} GFLOP/s = {ms:.3g} ms",
+        worked=f"({sized.worked}) / {CPU_FLOPS / 1e9:g} GFLOP/s = {plain(ms)} ms",
         assumptions=(
             *sized.assumptions,
             f"{CPU_FLOPS / 1e9:g} GFLOP/s effective for one query on a few CPU cores",
@@ -387,7 +388,7 @@ def rerank_latency(
         unit="ms",
         formula="k × (query + chunk tokens) × 2 × parameters / GPU FLOP/s",
         worked=f"{candidates:,} × ({query_tokens} + {chunk_tokens}) × 2 × {params / 1e6:g}M / "
-        f"{flops_per_s / 1e12:g} TFLOP/s = {ms:.3g} ms",
+        f"{flops_per_s / 1e12:g} TFLOP/s = {plain(ms)} ms",
         assumptions=(
             f"a {params / 1e6:g}M-parameter cross-encoder, queries of {query_tokens} tokens",
             f"{flops_per_s / 1e12:g} TFLOP/s effective (about 40% of a 125-TFLOPS-class GPU)",

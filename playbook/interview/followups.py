@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from playbook.analysis import analyze
 from playbook.catalog import Catalog, ids
 from playbook.codec import update_design
-from playbook.compare import KeyNumber, NumberDiff, key_numbers, numbers_that_differ
+from playbook.compare import KeyNumber, NumberDiff, key_numbers_of, numbers_that_differ
 from playbook.design import Constraints, Design, Phase, catalog_for
 from playbook.rubric import Finding, Review
 
@@ -181,12 +181,7 @@ def apply_followup(design: Design, kind: FollowUpKind) -> Design:
 def review_with_numbers(design: Design, catalog: Catalog) -> tuple[Review, tuple[KeyNumber, ...]]:
     """Return the rubric's review of `design` and its headline numbers, from its one analysis."""
     found = analyze(design, catalog)
-    numbers = key_numbers(
-        cost=found.bill,
-        serving=found.capacity.report if found.capacity else None,
-        retrieval=found.retrieval,
-    )
-    return found.review, numbers
+    return found.review, key_numbers_of(found)
 
 
 def finding_key(finding: Finding) -> tuple[str, Phase, str | None]:

@@ -13,6 +13,7 @@ import pytest
 
 from playbook import Design, Phase, update_design
 from playbook.analysis import Bill, figures
+from playbook.analysis.figures import LineId
 from playbook.design import catalog_for
 
 REQUESTS = 10 * 0.3 * 2_628_000  # 7,884,000
@@ -25,8 +26,8 @@ def _bill(**phases: dict[str, Any]) -> Bill:
     return figures(design, catalog_for(design), by_class=False).bill
 
 
-def _line(bill: Bill, line_id: str) -> tuple[float, float]:
-    line = bill.line(line_id)  # type: ignore[arg-type]
+def _line(bill: Bill, line_id: LineId) -> tuple[float, float]:
+    line = bill.line(line_id)
     assert line is not None, line_id
     return line.usd_per_month, line.one_off_usd
 

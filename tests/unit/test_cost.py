@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playbook import update_design
+from playbook import Phase, update_design
 from playbook.catalog import find, load_catalog
 from playbook.design import Design
 from playbook.estimates.cost import (
@@ -86,7 +88,7 @@ BARE = {"technique": {"rungs": ("prompt",)}, "evaluation": {"llm_as_judge": Fals
 def _bare(**phases: dict[str, object]) -> Design:
     design = Design()
     for phase, changes in {**BARE, **phases}.items():
-        design = update_design(design, phase, **changes)  # type: ignore[arg-type]
+        design = update_design(design, cast("Phase", phase), **changes)
     return design
 
 
