@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from playbook.catalog import find, ids, name_of
 from playbook.design import Design
 from playbook.estimates.base import Estimate
+from playbook.format import money
 from playbook.labels import RUNGS
 from playbook.rubric.base import Hit, ReviewContext, answer_node, named, rule
 
@@ -135,7 +136,7 @@ def routing_costs_more(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     yield Hit(
         component="router",
         constraint="cost_per_user_month_usd",
-        message=f"routing loses ${-saving.value:,.0f} a month: the small model's GPUs, running "
+        message=f"routing loses {money(-saving.value)} a month: the small model's GPUs, running "
         "all month, cost more than the "
         f"{design.model.small_share_pct}% of traffic they take off the large model",
         numbers=(saving,),
