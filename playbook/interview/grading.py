@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import Final
 
+from playbook.analysis import figures
 from playbook.catalog import Catalog
 from playbook.codec import design_from_data
 from playbook.design import PHASES, Design, Phase
@@ -86,14 +87,16 @@ def reference_at_load(prompt: Prompt, design: Design, catalog: Catalog) -> Desig
 
 
 def sized_for_load(design: Design, catalog: Catalog) -> Design:
-    """Return `design` with as many replicas as its peak load needs (unchanged when hosted)."""
-    from playbook.estimates.serving import serving_report
+    """Return `design` with as many replicas as its peak load needs (unchanged when hosted).
 
-    report = serving_report(design, catalog)
-    if report is None:
+    The count is the analysis's: the replicas that carry the peak within the TTFT budget left
+    once retrieval has run, for the prompt the model really reads.
+    """
+    capacity = figures(design, catalog, by_class=False).capacity
+    if capacity is None:
         return design
-    needed = next((e.value for e in report.estimates if e.name == "Replicas needed at peak"), 0.0)
-    if not math.isfinite(needed) or needed <= design.serving.replicas:
+    needed = capacity.replicas_needed
+    if needed is None or needed <= design.serving.replicas:
         return design
     data = design.model_dump(mode="json")
     data["serving"]["replicas"] = int(needed)
