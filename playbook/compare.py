@@ -259,6 +259,9 @@ def _usd(value: float) -> str:
     return money(value)
 
 
+NO_ESTIMATE: Final = "no estimate"
+
+
 def key_numbers_of(found: Figures) -> tuple[KeyNumber, ...]:
     """Return the headline numbers of a design from its one analysis."""
     t, capacity = found.timeline, found.capacity
@@ -280,12 +283,15 @@ def key_numbers_of(found: Figures) -> tuple[KeyNumber, ...]:
                           value=float(count), shown=f"{count:,} replica{'' if count == 1 else 's'}")
             )  # fmt: skip
     for key, label, ms in (
-        ("ttft", "First token, end to end", t.ttft_ms),
+        ("ttft", "Time to first token", t.ttft_ms),  # end to end, as the timeline says
         ("itl", "Inter-token latency", t.itl_ms),
         ("total_response", "Whole answer", t.total_ms),
     ):
-        if ms is not None:
-            numbers.append(KeyNumber(key=key, label=label, value=ms, shown=duration(ms)))
+        # A latency that cannot exist is shown as the state that stops it, never left out.
+        shown = (
+            duration(ms) if ms is not None else f"{NO_ESTIMATE}: {t.state.kind.replace('_', ' ')}"
+        )
+        numbers.append(KeyNumber(key=key, label=label, value=ms or 0.0, shown=shown))
     return tuple(numbers)
 
 
@@ -350,5 +356,7 @@ def numbers_that_differ(
 
 def _change(a: KeyNumber | None, b: KeyNumber | None) -> str:
     if a is None or b is None or a.value == 0 or a.key == "fits":
+        return ""
+    if NO_ESTIMATE in (a.shown.split(":")[0], b.shown.split(":")[0]):
         return ""
     return f"{(b.value - a.value) / abs(a.value):+.0%}"
