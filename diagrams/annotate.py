@@ -82,11 +82,6 @@ def _retrieval(
         edges["reranker"] = f"rerank {duration(rerank.ms)}"
 
 
-def _failed(found: Figures, check_id: str) -> bool:
-    check = next((c for c in found.checks if c.id == check_id), None)
-    return check is not None and not check.ok
-
-
 def _serving(
     design: Design,
     catalog: Catalog,
@@ -112,11 +107,17 @@ def _serving(
             return
     model_ttft, itl = timeline.model_ttft_ms, timeline.itl_ms
     edges[node] = f"TTFT {duration(model_ttft)}{SEP}ITL {duration(itl)}"
-    if _failed(found, "ttft") and timeline.ttft_ms is not None:
-        reason = f"first token {duration(timeline.ttft_ms)} > {c.ttft_ms:,} ms budget"
-        findings.append(Finding(node, "error", reason))
-    if _failed(found, "itl"):
-        findings.append(Finding(node, "error", f"ITL {duration(itl)} > {c.itl_ms:,} ms budget"))
+    if timeline.large is not None and timeline.large.model_ttft_ms is not None:
+        large = timeline.large
+        edges["large_llm"] = (
+            f"TTFT {duration(large.model_ttft_ms)}{SEP}ITL {duration(large.itl_ms)}"
+        )
+    for check in found.broken("ttft"):
+        reason = f"first token {duration(check.figure)} > {c.ttft_ms:,} ms budget"
+        findings.append(Finding(check.node or node, "error", reason))
+    for check in found.broken("itl"):
+        reason = f"ITL {duration(check.figure)} > {c.itl_ms:,} ms budget"
+        findings.append(Finding(check.node or node, "error", reason))
 
 
 def _response(

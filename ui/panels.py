@@ -70,6 +70,15 @@ def timeline_panel(design: Design) -> None:
     t = found.timeline
     _checks(found, "ttft", "itl", "total_response")
     st.caption(f"Request timeline of {t.path}; the model reads {t.prompt_tokens.shown()}.")
+    if t.large is not None:
+        st.caption(
+            f"Requests routed to {t.large.name} pass the same stages before the model, then: "
+            + (
+                f"first token {duration(t.large.ttft_ms)}, ITL {duration(t.large.itl_ms)}."
+                if t.large.ttft_ms is not None
+                else f"{t.large.state.reason}."
+            )
+        )
     st.dataframe(
         [
             {

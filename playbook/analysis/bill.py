@@ -7,6 +7,7 @@ compares two whole bills when the design routes between a small and a large mode
 
 from __future__ import annotations
 
+from playbook.analysis.capacity import large_fleet
 from playbook.analysis.figures import OK, Bill, BillLine, Capacity, Routing, State
 from playbook.catalog import Catalog, Gpu, HostedModel, find, ids
 from playbook.design import Design
@@ -28,13 +29,11 @@ from playbook.estimates.retrieval import (
     QUERY_TOKENS,
     RetrievalReport,
 )
-from playbook.estimates.serving import ServingSetup, replicas_needed, sequences_that_fit
 from playbook.format import money, plain
 
 RETRIEVAL_GPU = "a10g"  # the 125-TFLOPS class GPU_FLOPS assumes, for embedder and reranker
 TRAINING_GPU = "h100-sxm"  # for hosted designs, whose own GPU is not chosen
 JUDGE_MODEL = "gpt-4o-mini"
-GPU_COUNTS = (1, 2, 4, 8)
 
 
 def _gpu(catalog: Catalog, preferred: str) -> Gpu:
@@ -62,37 +61,6 @@ def _line(line_id: str, estimate: Estimate, one_off: float = 0.0) -> BillLine:
     )
 
 
-def _large_fleet(
-    design: Design, catalog: Catalog, capacity: Capacity, qps: float
-) -> tuple[Estimate, ServingSetup]:
-    """Return the fleet a self-hosted large model needs to carry `qps` within the targets."""
-    base = capacity.report.setup
-    model = find(catalog.open_models, design.model.large_model)
-    setup = base.model_copy(update={"model": model, "replicas": 1})
-    for tp in GPU_COUNTS:
-        setup = base.model_copy(update={"model": model, "replicas": 1, "tensor_parallel": tp})
-        if sequences_that_fit(setup):
-            break
-    needed = replicas_needed(
-        setup, qps=qps, ttft_ms=capacity.model_ttft_budget_ms, itl_ms=design.constraints.itl_ms
-    ).value
-    count = int(needed) if needed == needed and 0 < needed < float("inf") else 1
-    sized = setup.model_copy(update={"replicas": max(1, count)})
-    fleet = fleet_usd_per_month(sized)
-    note = (
-        f"sized to carry {qps:g} QPS within the TTFT and ITL targets"
-        if count == needed
-        else "no replica count meets the latency targets (or it does not fit): priced at one "
-        "replica"
-    )
-    return fleet.model_copy(
-        update={
-            "name": f"{model.name} fleet (large model)",
-            "assumptions": (*fleet.assumptions, note),
-        }
-    ), sized
-
-
 def _large(
     design: Design,
     catalog: Catalog,
@@ -110,7 +78,7 @@ def _large(
         return hosted_tokens_per_month(
             hosted, requests=requests * share, prompt_tokens=prompt, output_tokens=output
         )
-    return _large_fleet(design, catalog, capacity, design.constraints.peak_qps * share)[0]
+    return large_fleet(design, catalog, capacity, design.constraints.peak_qps * share)[0]
 
 
 def _model_lines(

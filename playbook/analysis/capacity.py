@@ -11,14 +11,17 @@ import math
 import re
 
 from playbook.analysis.figures import OK, Capacity, State
-from playbook.catalog import Catalog
+from playbook.catalog import Catalog, find
 from playbook.design import Design
 from playbook.estimates.base import GIB, Estimate
 from playbook.estimates.charts import concurrency_sweep, memory_breakdown
+from playbook.estimates.cost import fleet_usd_per_month
 from playbook.estimates.serving import (
     ServingReport,
+    ServingSetup,
     operating_point,
     replicas_needed,
+    sequences_that_fit,
     serving_report,
 )
 from playbook.format import count, memory
@@ -127,3 +130,41 @@ def _renamed(estimate: Estimate) -> Estimate:
         missing = re.sub(r"= -([\d,.]+ \w+)$", r"= nothing left: \1 short", estimate.worked)
         return estimate.model_copy(update={"value": 0.0, "worked": missing})
     return estimate
+
+
+GPU_COUNTS = (1, 2, 4, 8)
+
+
+def large_fleet(
+    design: Design, catalog: Catalog, capacity: Capacity, qps: float
+) -> tuple[Estimate, ServingSetup]:
+    """Return the fleet a self-hosted large model needs to carry `qps` within the targets.
+
+    Same GPU type and engine options as the small model, the fewest GPUs per replica that fit,
+    and the replicas that meet both latency targets (one when none does), paid in full.
+    """
+    base = capacity.report.setup
+    model = find(catalog.open_models, design.model.large_model)
+    setup = base.model_copy(update={"model": model, "replicas": 1})
+    for tp in GPU_COUNTS:
+        setup = base.model_copy(update={"model": model, "replicas": 1, "tensor_parallel": tp})
+        if sequences_that_fit(setup):
+            break
+    needed = replicas_needed(
+        setup, qps=qps, ttft_ms=capacity.model_ttft_budget_ms, itl_ms=design.constraints.itl_ms
+    ).value
+    count = int(needed) if needed == needed and 0 < needed < float("inf") else 1
+    sized = setup.model_copy(update={"replicas": max(1, count)})
+    fleet = fleet_usd_per_month(sized)
+    note = (
+        f"sized to carry {qps:g} QPS within the TTFT and ITL targets"
+        if count == needed
+        else "no replica count meets the latency targets (or it does not fit): priced at one "
+        "replica"
+    )
+    return fleet.model_copy(
+        update={
+            "name": f"{model.name} fleet (large model)",
+            "assumptions": (*fleet.assumptions, note),
+        }
+    ), sized

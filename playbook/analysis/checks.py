@@ -9,61 +9,92 @@ from playbook.format import count, duration
 
 
 def _latency(design: Design, timeline: Timeline) -> list[Check]:
-    c, node, state = design.constraints, timeline.model_node, timeline.state
-    before = timeline.before_model_ms
-    if timeline.ttft_ms is None:
-        why = state.reason or "no estimate"
-        return [
-            Check(id="ttft", ok=False, node=node, text=f"First token: no estimate: {why}"),
-            Check(id="total_response", ok=False, node=node,
-                  text=f"Whole answer: no estimate: {why}"),
-            *_itl(design, timeline),
-        ]  # fmt: skip
-    ttft = timeline.ttft_ms
-    model = timeline.model_ttft_ms or 0.0
-    split = f" ({duration(before)} before the model + {duration(model)} model)" if before else ""
-    checks = [
-        Check(
-            id="ttft",
-            ok=ttft <= c.ttft_ms,
-            node=node,
-            text=f"First token in {duration(ttft)} end to end{split} against a budget of "
-            f"{c.ttft_ms:,} ms",
-            estimate=_estimate("First token, end to end", ttft, timeline, first=True),
+    found = _path(
+        design, "", timeline.model_node, timeline.state.reason,
+        (timeline.ttft_ms, timeline.model_ttft_ms, timeline.itl_ms, timeline.total_ms),
+        before=timeline.before_model_ms,
+        estimates=(
+            _estimate("First token, end to end", timeline.ttft_ms, timeline, first=True),
+            _estimate("Whole answer, end to end", timeline.total_ms, timeline, first=False),
         ),
-        *_itl(design, timeline),
-    ]
-    total = timeline.total_ms
-    if total is not None:
-        checks.append(
+    )  # fmt: skip
+    large = timeline.large
+    if large is not None:
+        found += _path(
+            design, f"Large model ({large.name.removeprefix('the large model, ')}): ",
+            large.node, large.state.reason,
+            (large.ttft_ms, large.model_ttft_ms, large.itl_ms, large.total_ms),
+            before=timeline.before_model_ms, estimates=(large.first_token, None),
+        )  # fmt: skip
+    return found
+
+
+def _path(
+    design: Design,
+    prefix: str,
+    node: str,
+    reason: str,
+    figures: tuple[float | None, float | None, float | None, float | None],
+    *,
+    before: float,
+    estimates: tuple[Estimate | None, Estimate | None],
+) -> list[Check]:
+    """Return the TTFT, ITL and whole-answer verdicts of one model's path."""
+    c = design.constraints
+    ttft, model, itl, total = figures
+    found = []
+    if ttft is None:
+        why = reason or "no estimate"
+        found += [
+            Check(id="ttft", ok=False, node=node, text=f"{prefix}First token: no estimate: {why}"),
+            Check(id="total_response", ok=False, node=node,
+                  text=f"{prefix}Whole answer: no estimate: {why}"),
+        ]  # fmt: skip
+    else:
+        split = (
+            f" ({duration(before)} before the model + {duration(model)} model)" if before else ""
+        )
+        found.append(
+            Check(
+                id="ttft",
+                ok=ttft <= c.ttft_ms,
+                figure=ttft,
+                node=node,
+                estimate=estimates[0],
+                text=f"{prefix}First token in {duration(ttft)} end to end{split} against a "
+                f"budget of {c.ttft_ms:,} ms",
+            )
+        )
+    if itl is not None:
+        found.append(
+            Check(
+                id="itl",
+                ok=itl <= c.itl_ms,
+                figure=itl,
+                node=node,
+                text=f"{prefix}ITL {duration(itl)} against a target of {c.itl_ms:,} ms",
+            )
+        )
+    if ttft is not None and total is not None:
+        found.append(
             Check(
                 id="total_response",
                 ok=total <= c.total_response_s * 1e3,
+                figure=total,
                 node=node,
-                text=f"Whole answer of {c.avg_output_tokens:,} tokens in {duration(total)} "
-                f"against a budget of {c.total_response_s:g} s",
-                estimate=_estimate("Whole answer, end to end", total, timeline, first=False),
+                estimate=estimates[1],
+                text=f"{prefix}Whole answer of {c.avg_output_tokens:,} tokens in "
+                f"{duration(total)} against a budget of {c.total_response_s:g} s",
             )
         )
-    return checks
+    return found
 
 
-def _itl(design: Design, timeline: Timeline) -> list[Check]:
-    itl = timeline.itl_ms
-    if itl is None:
-        return []
-    budget = design.constraints.itl_ms
-    return [
-        Check(
-            id="itl",
-            ok=itl <= budget,
-            node=timeline.model_node,
-            text=f"ITL {duration(itl)} against a target of {budget:,} ms",
-        )
-    ]
-
-
-def _estimate(name: str, value: float, timeline: Timeline, *, first: bool) -> Estimate:
+def _estimate(
+    name: str, value: float | None, timeline: Timeline, *, first: bool
+) -> Estimate | None:
+    if value is None:
+        return None
     steps = [s for s in timeline.steps if s.ms is not None and (s.before_first_token or not first)]
     parts = " + ".join(
         f"{s.name} {duration(s.ms)}" + (" (beside the search)" if s.parallel_with else "")

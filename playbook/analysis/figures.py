@@ -62,6 +62,19 @@ class Step(_Frozen):
     estimate: Estimate | None = None  # None only when `ms` is None
 
 
+class ModelPath(_Frozen):
+    """The large model of a routed design, as a request routed to it sees it."""
+
+    name: str  # e.g. "the large model, GPT-4o (hosted), 30% of requests"
+    node: str
+    state: State
+    model_ttft_ms: float | None
+    itl_ms: float | None
+    ttft_ms: float | None  # end to end: the same stages before the model, then this model
+    total_ms: float | None
+    first_token: Estimate | None = None
+
+
 class Timeline(_Frozen):
     """A request end to end, stage by stage, with the latencies the budgets are checked against."""
 
@@ -75,6 +88,7 @@ class Timeline(_Frozen):
     ttft_ms: float | None  # end to end, before the first token reaches the client
     itl_ms: float | None
     total_ms: float | None  # the whole answer
+    large: ModelPath | None = None  # routing: the path of the requests the large model answers
 
     def step(self, step_id: StepId) -> Step | None:
         """Return the step called `step_id`, or None when the design has no such stage."""
@@ -152,6 +166,7 @@ class Check(_Frozen):
     text: str
     node: str | None = None  # the diagram node the verdict belongs to
     estimate: Estimate | None = None
+    figure: float | None = None  # the number checked; None when a state stops it existing
 
 
 class Figures(_Frozen):
@@ -164,5 +179,11 @@ class Figures(_Frozen):
     checks: tuple[Check, ...]
 
     def check(self, check_id: CheckId) -> Check | None:
-        """Return the verdict called `check_id`, or None when it does not apply."""
+        """Return the (first) verdict called `check_id`, or None when it does not apply."""
         return next((c for c in self.checks if c.id == check_id), None)
+
+    def broken(self, check_id: CheckId) -> tuple[Check, ...]:
+        """Return every verdict called `check_id` whose figure exists and breaks its budget."""
+        return tuple(
+            c for c in self.checks if c.id == check_id and not c.ok and c.figure is not None
+        )

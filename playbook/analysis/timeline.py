@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from playbook.analysis.capacity import MODEL_TTFT
-from playbook.analysis.figures import OK, Capacity, State, Step, StepId, Timeline
+from playbook.analysis.capacity import MODEL_TTFT, large_fleet
+from playbook.analysis.figures import OK, Capacity, ModelPath, State, Step, StepId, Timeline
 from playbook.catalog import Catalog, EmbeddingModel, HostedModel, find, ids, name_of
 from playbook.design import Design
 from playbook.estimates.base import Estimate
@@ -21,6 +21,7 @@ from playbook.estimates.retrieval import (
     QUERY_TOKENS,
     RetrievalReport,
 )
+from playbook.estimates.serving import Load, operating_point, sequences_that_fit
 
 GATEWAY_MS: Final = 5.0  # assumption: authentication, rate limiting and routing in process
 GUARDRAIL_MS: Final = 30.0  # assumption: one pass of a small safety classifier on a GPU
@@ -210,8 +211,10 @@ def _decode(node: str, itl_ms: float | None, output: int, source: Estimate | Non
     )
 
 
-def _hosted_steps(design: Design, catalog: Catalog) -> tuple[list[Step], float, float]:
-    hosted: HostedModel = find(catalog.hosted_models, design.model.hosted_model)
+def _hosted_steps(
+    design: Design, catalog: Catalog, model_id: str | None = None
+) -> tuple[list[Step], float, float]:
+    hosted: HostedModel = find(catalog.hosted_models, model_id or design.model.hosted_model)
     ttft = hosted.ttft_ms or DEFAULT_HOSTED_TTFT_MS
     speed = hosted.output_tokens_per_s or DEFAULT_HOSTED_TOKENS_PER_S
     measured = hosted.ttft_ms is not None and hosted.output_tokens_per_s is not None
@@ -339,7 +342,9 @@ def timeline(
     ttft = None if model_ttft is None else before_ms + model_ttft
     after = [s for s in steps if not s.before_first_token]
     total = None if ttft is None or any(s.ms is None for s in after) else ttft + elapsed_ms(after)
+    large = _large_path(design, catalog, capacity, before_ms, after)
     return Timeline(
+        large=large,
         path=path,
         model_node=node,
         steps=tuple(steps),
@@ -351,3 +356,52 @@ def timeline(
         itl_ms=itl,
         total_ms=total,
     )
+
+
+def _large_path(
+    design: Design,
+    catalog: Catalog,
+    capacity: Capacity | None,
+    before_ms: float,
+    after: list[Step],
+) -> ModelPath | None:
+    """Return the path of the requests a routed design sends to its large model."""
+    m = design.model
+    if m.kind != "routing" or capacity is None or m.small_share_pct == 100:
+        return None
+    share = 100 - m.small_share_pct
+    guard = sum(s.ms or 0.0 for s in after if s.id == "output_guardrails")
+    output = design.constraints.avg_output_tokens
+    if m.large_model in ids(catalog.hosted_models):
+        steps, ttft, itl = _hosted_steps(design, catalog, m.large_model)
+        name = f"the large model, {name_of(catalog.hosted_models, m.large_model)} (hosted), "
+        return ModelPath(
+            name=f"{name}{share}% of requests", node="large_llm", state=OK,
+            model_ttft_ms=ttft, itl_ms=itl, ttft_ms=before_ms + ttft,
+            total_ms=before_ms + ttft + (output - 1) * itl + guard,
+            first_token=steps[0].estimate,
+        )  # fmt: skip
+    qps = design.constraints.peak_qps * share / 100
+    _, sized = large_fleet(design, catalog, capacity, qps)
+    name = (
+        f"the large model, self-hosted {sized.model.name} on {sized.replicas} × "
+        f"{sized.tensor_parallel}× {sized.gpu.name}, {share}% of requests"
+    )
+    if not sequences_that_fit(sized):
+        state = State(kind="does_not_fit", reason=f"does not fit: {sized.model.name} on "
+                      f"{sized.tensor_parallel}× {sized.gpu.name}")  # fmt: skip
+        return ModelPath(name=name, node="large_llm", state=state, model_ttft_ms=None,
+                         itl_ms=None, ttft_ms=None, total_ms=None)  # fmt: skip
+    point = operating_point(sized, load=Load(qps=qps))
+    itl_ms = point.itl_s * 1e3
+    if point.overloaded:
+        state = State(kind="overloaded", reason=f"overloaded: {qps:g} QPS on {sized.replicas} "
+                      "replica(s) of the large model")  # fmt: skip
+        return ModelPath(name=name, node="large_llm", state=state, model_ttft_ms=None,
+                         itl_ms=itl_ms, ttft_ms=None, total_ms=None)  # fmt: skip
+    model_ttft = point.ttft_s * 1e3
+    return ModelPath(
+        name=name, node="large_llm", state=OK, model_ttft_ms=model_ttft, itl_ms=itl_ms,
+        ttft_ms=before_ms + model_ttft, total_ms=before_ms + model_ttft + (output - 1) * itl_ms
+        + guard,
+    )  # fmt: skip

@@ -90,8 +90,9 @@ def no_paged_attention(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
 )
 def speculative_off_itl_over(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """ITL over budget and no speculative decoding, which cuts ITL at small batches."""
-    report, check = ctx.serving_report, ctx.figures.check("itl")
-    if report is None or not report.fit.fits or check is None or check.ok:
+    report, node = ctx.serving_report, ctx.figures.timeline.model_node
+    broken = [c for c in ctx.figures.broken("itl") if c.node == node]
+    if report is None or not report.fit.fits or not broken:
         return
     if design.serving.speculative_decoding:
         return

@@ -97,17 +97,15 @@ def _steps(ctx: ReviewContext) -> tuple[Estimate, ...]:
 )
 def ttft_over_budget(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """The end-to-end first token (retrieval + model, hosted or not) exceeds ttft_ms."""
-    check, timeline = ctx.figures.check("ttft"), ctx.figures.timeline
-    if check is None or check.ok or timeline.ttft_ms is None:
-        return
-    yield Hit(
-        component=timeline.model_node,
-        constraint="ttft_ms",
-        message=check.text,
-        numbers=numbers(check.estimate, *_steps(ctx)),
-        fix="prefix caching, a faster GPU or more GPUs per replica, more replicas (less "
-        "queueing), a smaller or faster model, fewer reranker candidates, or shorter prompts",
-    )
+    for check in ctx.figures.broken("ttft"):
+        yield Hit(
+            component=check.node,
+            constraint="ttft_ms",
+            message=check.text,
+            numbers=numbers(check.estimate, *_steps(ctx)),
+            fix="prefix caching, a faster GPU or more GPUs per replica, more replicas (less "
+            "queueing), a smaller or faster model, fewer reranker candidates, or shorter prompts",
+        )
 
 
 @rule(
@@ -118,19 +116,18 @@ def ttft_over_budget(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
 )
 def itl_over_budget(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """The estimated (or, hosted, published) ITL at peak load exceeds itl_ms."""
-    check, timeline = ctx.figures.check("itl"), ctx.figures.timeline
-    if check is None or check.ok:
-        return
-    decode = timeline.step("decode")
-    yield Hit(
-        component=timeline.model_node,
-        constraint="itl_ms",
-        message=check.text,
-        numbers=numbers(named(ctx.serving_report.estimates, ITL) if ctx.serving_report else None,
-                        decode.estimate if decode else None),
-        fix="lower-precision weights (FP8), more GPUs per replica (more bandwidth), speculative "
-        "decoding, fewer sequences per replica, or a smaller or faster model",
-    )  # fmt: skip
+    decode = ctx.figures.timeline.step("decode")
+    served = named(ctx.serving_report.estimates, ITL) if ctx.serving_report else None
+    for check in ctx.figures.broken("itl"):
+        primary = check.node == ctx.figures.timeline.model_node
+        yield Hit(
+            component=check.node,
+            constraint="itl_ms",
+            message=check.text,
+            numbers=numbers(served, decode.estimate if decode else None) if primary else (),
+            fix="lower-precision weights (FP8), more GPUs per replica (more bandwidth), "
+            "speculative decoding, fewer sequences per replica, or a smaller or faster model",
+        )
 
 
 @rule(
@@ -141,17 +138,15 @@ def itl_over_budget(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
 )
 def total_response_over_budget(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """The first token plus the decode of the whole answer exceeds total_response_s."""
-    check, timeline = ctx.figures.check("total_response"), ctx.figures.timeline
-    if check is None or check.ok or timeline.total_ms is None:
-        return
-    yield Hit(
-        component=timeline.model_node,
-        constraint="total_response_s",
-        message=check.text,
-        numbers=numbers(check.estimate, *_steps(ctx)),
-        fix="a lower ITL (FP8 weights, more GPUs per replica, speculative decoding), a faster "
-        "model, or shorter answers",
-    )
+    for check in ctx.figures.broken("total_response"):
+        yield Hit(
+            component=check.node,
+            constraint="total_response_s",
+            message=check.text,
+            numbers=numbers(check.estimate, *_steps(ctx)),
+            fix="a lower ITL (FP8 weights, more GPUs per replica, speculative decoding), a "
+            "faster model, or shorter answers",
+        )
 
 
 @rule(

@@ -154,3 +154,47 @@ def test_the_review_reads_the_analysis_it_sits_in() -> None:
     check = found.check("ttft")
     assert check is not None
     assert ttft.message == check.text
+
+
+def test_a_routed_design_checks_the_large_models_path_too() -> None:
+    # 30% of requests go to hosted GPT-4o: the same 628.21 ms before the model, then its
+    # published 390 ms: 1,018 ms against a 900 ms budget breaks; the small model's path is
+    # checked on its own node.
+    design = _design(
+        model={"kind": "routing", "large_model": "gpt-4o", "small_share_pct": 70},
+        constraints={"ttft_ms": 900},
+    )
+
+    found = analyze(design, catalog_for(design))
+
+    large = found.timeline.large
+    assert large is not None
+    assert large.ttft_ms == pytest.approx(628.21104 + 390, rel=1e-6)
+    assert large.itl_ms == pytest.approx(1_000 / 81)
+    broken = {c.node for c in found.broken("ttft")}
+    assert "large_llm" in broken
+    assert ("serving.ttft_over_budget", "large_llm") in {
+        (f.rule_id, f.component) for f in found.review.findings
+    }
+
+
+def test_a_self_hosted_large_model_is_sized_and_timed_like_its_bill() -> None:
+    design = _design(
+        model={"kind": "routing", "large_model": "llama-3.1-70b", "small_share_pct": 70},
+        technique={"rungs": ["prompt"]},
+    )
+
+    found = figures(design, catalog_for(design), by_class=False)
+
+    large = found.timeline.large
+    assert large is not None
+    assert large.state.ok
+    assert large.ttft_ms is not None
+    line = found.bill.line("large_model")
+    assert line is not None
+    # The path names the fleet the bill pays: replicas × GPUs per replica × $3.99 × 730 h.
+    fleet = re.search(r"on (\d+) × (\d+)× ", large.name)
+    assert fleet is not None
+    assert line.usd_per_month == pytest.approx(
+        int(fleet.group(1)) * int(fleet.group(2)) * 3.99 * 730
+    )
