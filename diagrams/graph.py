@@ -51,10 +51,12 @@ def build_graph(
     catalog: Catalog | None = None,
     findings: Iterable[Finding] = (),
     analysis: Figures | None = None,
+    numbers: bool = True,
 ) -> nx.DiGraph:
     """Return the architecture of `design` with its estimates and flags (plus `findings`).
 
     The numbers come from `analysis`, the design's one analysis; without it they are computed.
+    `numbers=False` draws the structure alone (no estimates, no flags), which needs no analysis.
     """
     catalog = catalog or catalog_for(design)
     graph = nx.DiGraph()
@@ -66,6 +68,9 @@ def build_graph(
     add_evaluation(graph, design)
     add_mitigations(graph, design, catalog, answers)
     dropped = add_own_components(graph, design)
+    if not numbers:
+        graph.graph["unplaced"] = _flag(graph, [*dropped, *findings])
+        return graph
     notes = annotate(design, catalog, analysis)
     _apply(graph, notes.numbers, notes.edge_labels)
     graph.graph["unplaced"] = _flag(graph, [*notes.findings, *dropped, *findings])
@@ -195,7 +200,7 @@ def findings_from_review(findings: Iterable[ReviewFinding]) -> list[Finding]:
 
 def link_targets(design: Design) -> list[tuple[str, str]]:
     """Return (id, label) of every node an own component of `design` can connect to now."""
-    graph = build_graph(design.model_copy(update={"components": ()}))
+    graph = build_graph(design.model_copy(update={"components": ()}), numbers=False)
     built_in = [
         (node, data["label"])
         for node, data in graph.nodes(data=True)
