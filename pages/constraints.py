@@ -59,15 +59,13 @@ with right, st.container(border=True):
         options=[0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1_000.0],
         format_func=compact_number,
     )  # fmt: skip
-    widgets.stepped_slider(
+    widgets.number(
         "constraints", "concurrent_users", "Concurrent users",
-        options=[1, 10, 50, 100, 200, 500, 1_000, 5_000, 10_000, 50_000, 100_000],
-        format_func=compact_number,
+        min_value=1, max_value=10_000_000, step=10,
     )  # fmt: skip
-    widgets.stepped_slider(
+    widgets.number(
         "constraints", "monthly_active_users", "Monthly active users",
-        options=[100, 1_000, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000, 10_000_000],
-        format_func=compact_number,
+        min_value=1, max_value=1_000_000_000, step=1_000,
         help="The users a month's bill is shared by: the per-user cost ceiling divides by these.",
     )  # fmt: skip
     widgets.stepped_slider(

@@ -109,3 +109,13 @@ def test_the_pages_print_no_infinity_and_no_scientific_notation(app: AppTest) ->
         assert not app.exception, app.exception
         for text in _texts(app):
             assert not NONSENSE.search(text), (page, text)
+
+
+def test_user_counts_take_any_value(app: AppTest) -> None:
+    app.switch_page("pages/constraints.py").run()
+
+    app.number_input(key="constraints.concurrent_users").set_value(1_234).run()
+    app.number_input(key="constraints.monthly_active_users").set_value(123_457).run()
+
+    constraints = app.session_state["design"].constraints
+    assert (constraints.concurrent_users, constraints.monthly_active_users) == (1_234, 123_457)
