@@ -1,8 +1,9 @@
 """The rubric: deterministic rules that review a design, each finding with its math and a fix.
 
-`review_design(design, catalog)` runs every rule in `RULES` on the estimates computed once for
-the design and returns a `Review`: the findings (blocking first), a score from 1 to 4 per phase
-with what the next level needs, and a one-line verdict. Pure: no network, no I/O.
+`review_design(design, catalog)` runs every rule in `RULES` on the design's one analysis
+(`playbook.analysis`, which holds the review it produces) and returns a `Review`: the findings
+(blocking first), a score from 1 to 4 per phase with what the next level needs, and a one-line
+verdict. Pure: no network, no I/O.
 """
 
 from playbook.rubric.base import (
