@@ -123,7 +123,12 @@ def test_a_model_with_an_announced_shutdown_is_reported_as_retiring() -> None:
 
 
 def test_costing_at_the_saved_prices_gives_the_bill_as_it_was() -> None:
-    design = _hosted("gpt-5.4")
+    # Prompting only and no LLM judge: the bill is the model's tokens alone.
+    design = update_design(
+        update_design(_hosted("gpt-5.4"), "technique", rungs=("prompt",)),
+        "evaluation",
+        llm_as_judge=False,
+    )
     saved = (
         SavedPrice(id="gpt-5.4", field="usd_per_1m_input", value=5.0),
         SavedPrice(id="gpt-5.4", field="usd_per_1m_output", value=15.0),
