@@ -102,6 +102,9 @@ def configurations(
                     "replicas": 1,
                     "precision": weight,
                     "kv_precision": cache,
+                    # The engine's limits depend on the GPU and its count: what the design
+                    # gets when the row is applied (`setup_from_design` validates them in).
+                    **engine_limits(base.engine, gpu, count),
                 }
             )
             for model in models

@@ -19,6 +19,7 @@ from playbook.estimates.cost import fleet_usd_per_month
 from playbook.estimates.serving import (
     ServingReport,
     ServingSetup,
+    engine_limits,
     operating_point,
     replicas_needed,
     sequences_that_fit,
@@ -36,7 +37,7 @@ def fit_state(report: ServingReport) -> State:
         return OK
     setup = report.setup
     weights = report.fit.weights_per_gpu.value * setup.tensor_parallel
-    gpus = setup.gpu.memory_gb * 1e9 / GIB * setup.tensor_parallel
+    gpus = setup.gpu.memory_bytes / GIB * setup.tensor_parallel
     usable = setup.gpu_memory_utilization * gpus
     if weights >= usable:
         reason = f"does not fit: {memory(weights)} of weights on {memory(gpus)}"
@@ -147,7 +148,10 @@ def large_fleet(
     model = find(catalog.open_models, design.model.large_model)
     setup = base.model_copy(update={"model": model, "replicas": 1})
     for tp in GPU_COUNTS:
-        setup = base.model_copy(update={"model": model, "replicas": 1, "tensor_parallel": tp})
+        limits = engine_limits(base.engine, base.gpu, tp)  # they depend on the GPU count
+        setup = base.model_copy(
+            update={"model": model, "replicas": 1, "tensor_parallel": tp, **limits}
+        )
         if sequences_that_fit(setup):
             break
     needed = replicas_needed(
