@@ -103,7 +103,7 @@ def memory(gib: float) -> str:
     if gib >= 100:
         return f"{gib:.0f} GiB"
     if gib >= 1:
-        return f"{gib:.1f} GiB"
+        return f"{gib:.1f}".removesuffix(".0") + " GiB"
     mib = gib * 1024
     return f"{mib:.0f} MiB" if mib >= 1 else f"{mib * 1024:.0f} KiB"
 
