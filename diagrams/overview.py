@@ -18,6 +18,7 @@ from diagrams.graph import build_graph
 from diagrams.nodes import MITIGATION_PREFIX, SEP, Finding
 from diagrams.phases import phase_of
 from diagrams.style import FLAG_STYLES, FONT, NODE_STYLES, TEXT_COLOUR, NodeKind
+from playbook.analysis import Figures
 from playbook.design import PHASES, Design, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import RUNGS
@@ -85,9 +86,14 @@ def _model_name(graph: nx.DiGraph, node: str) -> str:
     return str(data["detail"]).split(SEP)[-1]
 
 
-def overview_dot(design: Design, *, findings: tuple[Finding, ...] = ()) -> str:
-    """Return DOT for the overview of `design`: six phase boxes in two rows of three."""
-    graph = build_graph(design, findings=findings)
+def overview_dot(
+    design: Design, *, findings: tuple[Finding, ...] = (), analysis: Figures | None = None
+) -> str:
+    """Return DOT for the overview of `design`: six phase boxes in two rows of three.
+
+    Its numbers are the design's one analysis (`analysis`; computed when not given).
+    """
+    graph = build_graph(design, findings=findings, analysis=analysis)
     lines = overview_lines(graph, design)
     title = escape_html_label(design.title) or "Untitled design"
     dot = graphviz.Digraph(

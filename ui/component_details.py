@@ -26,8 +26,9 @@ _REVIEW_NAMES: Final = {"block": "Blocking", "warn": "Warning", "info": "Note"}
 @st.cache_data(max_entries=32, show_spinner=False)
 def _cards(design_json: str) -> dict[str, NodeCard]:
     design = parse_design(design_json)
-    flags = findings_from_review(resources.review(design).findings)
-    graph = build_graph(design, findings=tuple(flags))
+    found = resources.analysis(design)
+    flags = findings_from_review(found.review.findings)
+    graph = build_graph(design, findings=tuple(flags), analysis=found)
     return {node: node_card(graph, design, node) for node in graph.nodes}
 
 

@@ -50,8 +50,9 @@ def _svg(dot_source: str) -> str:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _overview(design_json: str) -> str:
     design = parse_design(design_json)
-    flags = findings_from_review(resources.review(design).findings)
-    return overview_dot(design, findings=tuple(flags))
+    found = resources.analysis(design)
+    flags = findings_from_review(found.review.findings)
+    return overview_dot(design, findings=tuple(flags), analysis=found)
 
 
 def _dot_installed() -> bool:
