@@ -8,7 +8,7 @@ domain's protocols ask for.
 
 from db.backup import backup_database
 from db.bulk import save_designs
-from db.comments import add_comment, list_comments, resolve_comment
+from db.comments import add_comment, comment_page, delete_comment, list_comments, resolve_comment
 from db.designs import (
     delete_design,
     duplicate_design,
@@ -26,7 +26,9 @@ from db.migrate import upgrade
 from db.records import (
     SHARE_LINK_MESSAGE,
     Comment,
+    CommentNotDeletableError,
     CommentNotFoundError,
+    CommentPage,
     DesignImportError,
     DesignNotFoundError,
     DesignSummary,
@@ -34,19 +36,32 @@ from db.records import (
     RevisionNotFoundError,
     RevisionSummary,
     SaveResult,
+    ShareCommentsClosedError,
+    SharedDesign,
     ShareLink,
     ShareLinkError,
     ShareLinkNotFoundError,
     ShareLinkSummary,
 )
 from db.search import list_designs
-from db.sharing import create_share_link, list_share_links, resolve_share_link, revoke_share_link
+from db.sharing import (
+    add_shared_comment,
+    create_share_link,
+    delete_shared_comment,
+    list_share_links,
+    open_shared_design,
+    resolve_share_link,
+    revoke_share_link,
+    shared_comment_page,
+)
 from db.transfer import export_design, import_design, parse_import
 
 __all__ = [
     "SHARE_LINK_MESSAGE",
     "Comment",
+    "CommentNotDeletableError",
     "CommentNotFoundError",
+    "CommentPage",
     "DatabaseConfigError",
     "DbDraftStore",
     "DbInterviewStore",
@@ -58,15 +73,21 @@ __all__ = [
     "RevisionNotFoundError",
     "RevisionSummary",
     "SaveResult",
+    "ShareCommentsClosedError",
     "ShareLink",
     "ShareLinkError",
     "ShareLinkNotFoundError",
     "ShareLinkSummary",
+    "SharedDesign",
     "add_comment",
+    "add_shared_comment",
     "backup_database",
+    "comment_page",
     "create_share_link",
     "database_url",
+    "delete_comment",
     "delete_design",
+    "delete_shared_comment",
     "duplicate_design",
     "export_design",
     "import_design",
@@ -78,6 +99,7 @@ __all__ = [
     "list_share_links",
     "load_design",
     "make_engine",
+    "open_shared_design",
     "parse_import",
     "resolve_comment",
     "resolve_share_link",
@@ -86,5 +108,6 @@ __all__ = [
     "save_design",
     "save_designs",
     "save_revision",
+    "shared_comment_page",
     "upgrade",
 ]

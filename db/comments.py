@@ -1,17 +1,25 @@
-"""Review comments on a phase or a component of a saved design, which can be resolved."""
+"""Review comments on a phase or a component of a saved design: resolved, deleted, paged.
+
+These are the owner's functions, by design id; a share-link visitor goes through `db.sharing`,
+which checks the token before calling the `*_in` helpers here inside its own transaction.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Final, get_args
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.orm import Session
 
 from db.models import COMMENT_TEXT, SHORT_TEXT, CommentRow
-from db.records import Comment, CommentNotFoundError, CommentSource
+from db.records import Comment, CommentNotFoundError, CommentPage, CommentSource
 from db.session import as_utc, column_text, head_row, reading, utc_now, writing
 from playbook import PHASES, Phase
 
 SOURCES: Final[tuple[str, ...]] = get_args(CommentSource)
+PAGE_SIZE: Final = 20
+MAX_PAGE_SIZE: Final = 200
 
 
 def add_comment(
@@ -27,28 +35,49 @@ def add_comment(
 ) -> Comment:
     """Add a comment by `author` on `phase` (and `component`) of `design_id`, optionally of one
     revision; raise ValueError naming the field when a part is empty, too long or unknown."""
+    with writing(engine) as session:
+        return add_comment_in(
+            session, design_id, author=author, body=body, phase=phase, component=component,
+            revision=revision, source=source,
+        )  # fmt: skip
+
+
+def add_comment_in(
+    session: Session,
+    design_id: int,
+    *,
+    author: str,
+    body: str,
+    phase: Phase,
+    component: str | None = None,
+    revision: int | None = None,
+    source: str = "reviewer",
+    author_token: str | None = None,
+) -> Comment:
+    """Add a comment inside `session`'s write transaction; `author_token` (a visitor's browser
+    session secret) is kept only as its SHA-256, so that session can delete the comment."""
     author, body = _text("author", author, SHORT_TEXT), _text("body", body, COMMENT_TEXT)
     _check_choices(phase, source, component)
     component = None if component is None else column_text(component)
-    now = utc_now()
-    with writing(engine) as session:
-        latest = head_row(session, design_id).latest_revision
-        if revision is not None and not 1 <= revision <= latest:
-            raise ValueError(f"revision: design {design_id} has 1 to {latest}, not {revision}")
-        row = CommentRow(
-            design_id=design_id, author=author, body=body, phase=phase,
-            component=component, revision=revision, source=source, created_at=now,
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        return _comment(row)
+    latest = head_row(session, design_id).latest_revision
+    if revision is not None and not 1 <= revision <= latest:
+        raise ValueError(f"revision: design {design_id} has 1 to {latest}, not {revision}")
+    row = CommentRow(
+        design_id=design_id, author=author, body=body, phase=phase, component=component,
+        revision=revision, source=source, created_at=utc_now(),
+        author_token_sha256=None if author_token is None else token_digest(author_token),
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return _comment(row, author_token)
 
 
 def list_comments(
     engine: Engine, design_id: int, *, include_resolved: bool = True
 ) -> list[Comment]:
-    """Return the comments on `design_id`, oldest first (the order of the conversation)."""
-    query = select(CommentRow).where(CommentRow.design_id == design_id)
+    """Return the comments on `design_id`, oldest first (the order of the conversation), without
+    the deleted ones."""
+    query = _thread(design_id)
     if not include_resolved:
         query = query.where(CommentRow.resolved_at.is_(None))
     with reading(engine) as session:
@@ -57,14 +86,74 @@ def list_comments(
         return [_comment(row) for row in rows]
 
 
+def comment_page(
+    engine: Engine,
+    design_id: int,
+    *,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    author_token: str | None = None,
+) -> CommentPage:
+    """Return `limit` comments of `design_id` from `offset` (oldest first), with the thread's
+    totals; an offset past the end gives the last page. `mine` marks `author_token`'s comments."""
+    with reading(engine) as session:
+        return comment_page_in(
+            session, design_id, offset=offset, limit=limit, author_token=author_token
+        )
+
+
+def comment_page_in(
+    session: Session, design_id: int, *, offset: int, limit: int, author_token: str | None
+) -> CommentPage:
+    """`comment_page` inside an open session."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValueError(f"limit: 1 to {MAX_PAGE_SIZE} comments a page, not {limit}")
+    head_row(session, design_id)
+    counts = select(func.count(), func.count(CommentRow.resolved_at)).where(
+        CommentRow.design_id == design_id, CommentRow.deleted_at.is_(None)
+    )
+    total, resolved = session.execute(counts).one()
+    last_page = max(0, (total - 1) // limit * limit)
+    offset = min(max(0, offset), last_page)
+    query = _thread(design_id).order_by(CommentRow.created_at, CommentRow.id)
+    rows = session.scalars(query.offset(offset).limit(limit))
+    return CommentPage(
+        items=tuple(_comment(row, author_token) for row in rows),
+        offset=offset, total=total, open=total - resolved,
+    )  # fmt: skip
+
+
 def resolve_comment(engine: Engine, comment_id: int) -> None:
     """Mark comment `comment_id` resolved (resolving twice is fine)."""
     with writing(engine) as session:
-        row = session.get(CommentRow, comment_id)
-        if row is None:
-            raise CommentNotFoundError(comment_id)
+        row = live_row(session, comment_id)
         if row.resolved_at is None:
             row.resolved_at = utc_now()
+
+
+def delete_comment(engine: Engine, comment_id: int) -> None:
+    """Delete comment `comment_id` as the design's owner: it leaves the thread for good."""
+    with writing(engine) as session:
+        live_row(session, comment_id).deleted_at = utc_now()
+
+
+def live_row(session: Session, comment_id: int) -> CommentRow:
+    """Return the row of comment `comment_id`, or raise not found when missing or deleted."""
+    row = session.get(CommentRow, comment_id)
+    if row is None or row.deleted_at is not None:
+        raise CommentNotFoundError(comment_id)
+    return row
+
+
+def token_digest(token: str) -> str:
+    """Return the SHA-256 (hex) under which an author token is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _thread(design_id: int) -> Select[CommentRow]:
+    return select(CommentRow).where(
+        CommentRow.design_id == design_id, CommentRow.deleted_at.is_(None)
+    )
 
 
 def _text(field: str, value: str, limit: int) -> str:
@@ -85,7 +174,8 @@ def _check_choices(phase: str, source: str, component: str | None) -> None:
         raise ValueError(f"component: 1 to {SHORT_TEXT} characters, not {len(component)}")
 
 
-def _comment(row: CommentRow) -> Comment:
+def _comment(row: CommentRow, author_token: str | None = None) -> Comment:
+    mine = author_token is not None and row.author_token_sha256 == token_digest(author_token)
     return Comment(
         id=row.id,
         design_id=row.design_id,
@@ -97,4 +187,5 @@ def _comment(row: CommentRow) -> Comment:
         created_at=as_utc(row.created_at),
         resolved=row.resolved_at is not None,
         source=row.source,
+        mine=mine,
     )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -92,7 +93,7 @@ class RevisionRow(Base):
 
 
 class ShareLinkRow(Base):
-    """A read-only link to a design; only the SHA-256 of its token is kept."""
+    """A read-only link to a design, which may allow comments; only its token's SHA-256 is kept."""
 
     __tablename__ = "share_links"
 
@@ -102,6 +103,7 @@ class ShareLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    allow_comments: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class CommentRow(Base):
@@ -119,6 +121,10 @@ class CommentRow(Base):
     source: Mapped[str] = mapped_column(String(SOURCE_TEXT))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # SHA-256 of the token a share-link visitor's browser session holds: lets that session
+    # delete what it wrote without the app knowing who anyone is. None for the owner's comments.
+    author_token_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class LlmUsageRow(Base):

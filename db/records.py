@@ -7,7 +7,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from playbook import Phase
+from playbook import Design, Phase
 
 CommentSource = Literal["reviewer", "rubric"]
 SHARE_LINK_MESSAGE: Final = "This share link is not valid: it may have expired or been revoked."
@@ -61,6 +61,7 @@ class ShareLink(_Record):
     design_id: int
     token: str
     expires_at: datetime | None
+    allow_comments: bool = False
 
 
 class ShareLinkSummary(_Record):
@@ -71,6 +72,19 @@ class ShareLinkSummary(_Record):
     created_at: datetime
     expires_at: datetime | None
     revoked: bool
+    allow_comments: bool = False
+
+
+class SharedDesign(_Record):
+    """What a share token grants: one design's newest revision, and comments if the link allows."""
+
+    design_id: int
+    design: Design
+    revision: int
+    revisions: int  # how many the design has: the link shows the newest, so the same number
+    saved_at: datetime
+    saved_by: str
+    allow_comments: bool
 
 
 class Comment(_Record):
@@ -86,6 +100,16 @@ class Comment(_Record):
     created_at: datetime
     resolved: bool
     source: CommentSource
+    mine: bool = False  # written from the browser session whose author token was given
+
+
+class CommentPage(_Record):
+    """One page of a design's comment thread (oldest first) and what the whole thread holds."""
+
+    items: tuple[Comment, ...]
+    offset: int
+    total: int
+    open: int
 
 
 class DesignNotFoundError(LookupError):
@@ -126,6 +150,20 @@ class CommentNotFoundError(LookupError):
     def __init__(self, comment_id: int) -> None:
         self.comment_id = comment_id
         super().__init__(f"no comment has id {comment_id}")
+
+
+class ShareCommentsClosedError(PermissionError):
+    """A visitor tried to comment through a share link that does not allow comments."""
+
+    def __init__(self) -> None:
+        super().__init__("This link does not allow comments.")
+
+
+class CommentNotDeletableError(PermissionError):
+    """A visitor tried to delete a comment that is not theirs (or not on the shared design)."""
+
+    def __init__(self) -> None:
+        super().__init__("Only comments written from this browser session can be deleted here.")
 
 
 class DesignImportError(ValueError):

@@ -1,7 +1,9 @@
 """A design opened by a share link (`/?share=TOKEN`): read-only, beside the visitor's own work.
 
-The design shown never enters `st.session_state["design"]`: the visitor's work in progress stays
-as it was. A bad, expired or revoked token gets the same one-line message and nothing else.
+The only page of a share-link session (see `ui.navigation`). The design shown never enters
+`st.session_state["design"]`: the visitor's work in progress stays as it was. A bad, expired or
+revoked token gets the same one-line message and nothing else. What the token allows (read,
+and comment when the owner said so) is checked again by `db` on every action.
 """
 
 from datetime import UTC, datetime
@@ -9,7 +11,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import ShareLinkError, resolve_share_link
+from db import ShareLinkError, open_shared_design
 from playbook.design import PHASES
 from playbook.labels import escape_markdown
 from ui import comments, diagram_viewer, drift, navigation, readonly, resources, state
@@ -20,22 +22,22 @@ except (SQLAlchemyError, ValueError):
     st.title("Shared design")
     st.error("The design library is unavailable; try the link later.", icon=":material/error:")
     st.stop()
+token = navigation.share_token() or ""
 try:
     # The app's clock (ui.state.now), so tests can move past an expiry without waiting.
     now = datetime.fromtimestamp(state.now(), UTC)
-    design_id, design = resolve_share_link(engine, str(st.query_params.get("share", "")), now=now)
+    shared = open_shared_design(engine, token, now=now)
 except ShareLinkError as exc:
     st.title("Shared design")  # the same heading for every bad link: nothing about the design
     st.error(str(exc), icon=":material/link_off:")
     st.stop()
+design = shared.design
 
 st.title(escape_markdown(design.title))
-st.caption(
-    " · ".join(part for part in ("Shared design, read-only", readonly.byline(design)) if part)
-)
+mode = "Shared design, read-only" + (", comments welcome" if shared.allow_comments else "")
+st.caption(" · ".join(part for part in (mode, readonly.byline(design)) if part))
+st.markdown(readonly.revision_line(shared))
 drift.announce(design)
-home = navigation.PHASE_PAGES[0]
-st.page_link(home.path, label="Back to your own design", icon=":material/arrow_back:")
 
 readonly.key_metrics(design)
 st.subheader("Diagram")
@@ -56,4 +58,4 @@ with st.expander("Every number with its math", icon=":material/calculate:"):
     readonly.all_numbers(design)
 
 st.subheader("Comments")
-comments.section(design_id, design, prefix="shared")
+comments.shared_section(shared, token, prefix="shared")

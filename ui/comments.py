@@ -1,34 +1,132 @@
-"""Review comments on a saved design: the list with resolve buttons, a form to add one, and a
-button that turns the rubric's findings into comments. Shared by the library and the shared view.
+"""Review comments on a saved design, a page of the thread at a time: for the owner (library)
+with resolve and delete on every comment and the findings-to-comments button; for a share-link
+visitor with the form only when the link allows comments, and delete on their own comments.
 
-Every widget key starts with the caller's `prefix`, so two places can draw the section for two
-designs without their widgets colliding.
+The visitor's thread goes through `db`'s token-checked functions, so what the buttons offer is
+also all the database allows. Every widget key starts with the caller's `prefix`, so two places
+can draw the section for two designs without their widgets colliding.
 """
 
 from __future__ import annotations
 
-from typing import Final
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, Protocol
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import Comment, DesignNotFoundError, add_comment, list_comments, resolve_comment
+from db import (
+    Comment,
+    CommentPage,
+    DesignNotFoundError,
+    SharedDesign,
+    add_comment,
+    add_shared_comment,
+    comment_page,
+    delete_comment,
+    delete_shared_comment,
+    list_comments,
+    resolve_comment,
+    shared_comment_page,
+)
 from diagrams.graph import link_targets
 from playbook import Design
 from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
 from playbook.rubric import Finding
-from ui import readonly, resources
+from ui import readonly, resources, state
 
 RUBRIC_AUTHOR: Final = "Rubric"
+PAGE_SIZE: Final = 20
+AUTHOR_KEY: Final = "share.author"  # session key: the secret behind this session's own deletes
+_LAST: Final = 10**9  # an offset past any thread: the database answers with the last page
 _SEVERITY_NAMES: Final = {"block": "Blocking", "warn": "Warning", "info": "Note"}
+_FAILURES = (LookupError, ValueError, PermissionError, SQLAlchemyError)
+
+
+class Thread(Protocol):
+    """What one viewer may do with one design's comments."""
+
+    @property
+    def can_add(self) -> bool: ...
+    @property
+    def can_resolve(self) -> bool: ...
+
+    def page(self, offset: int) -> CommentPage: ...
+    def add(self, **fields: Any) -> None: ...
+    def delete(self, comment_id: int) -> None: ...
+    def can_delete(self, comment: Comment) -> bool: ...
+
+
+@dataclass(frozen=True)
+class OwnerThread:
+    """The owner's view (a session without a share link): every action on every comment."""
+
+    design_id: int
+    revision: int | None
+    can_add: bool = True
+    can_resolve: bool = True
+
+    def page(self, offset: int) -> CommentPage:
+        return comment_page(resources.engine(), self.design_id, offset=offset, limit=PAGE_SIZE)
+
+    def add(self, **fields: Any) -> None:
+        add_comment(resources.engine(), self.design_id, revision=self.revision, **fields)
+
+    def delete(self, comment_id: int) -> None:
+        delete_comment(resources.engine(), comment_id)
+
+    def can_delete(self, comment: Comment) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class VisitorThread:
+    """A share-link visitor's view: comment if the link allows, delete only what they wrote."""
+
+    token: str
+    author_token: str
+    can_add: bool
+    can_resolve: bool = False
+
+    def page(self, offset: int) -> CommentPage:
+        return shared_comment_page(
+            resources.engine(), self.token, offset=offset, limit=PAGE_SIZE,
+            author_token=self.author_token, now=_now(),
+        )  # fmt: skip
+
+    def add(self, **fields: Any) -> None:
+        add_shared_comment(
+            resources.engine(), self.token, author_token=self.author_token, now=_now(), **fields
+        )
+
+    def delete(self, comment_id: int) -> None:
+        delete_shared_comment(
+            resources.engine(), self.token, comment_id, author_token=self.author_token, now=_now()
+        )
+
+    def can_delete(self, comment: Comment) -> bool:
+        return comment.mine
 
 
 def finding_body(finding: Finding) -> str:
     """Return the comment text for a rubric finding: severity, rule, message and fix."""
     severity = _SEVERITY_NAMES[finding.severity]
     return f"{severity} ({finding.rule_id}): {finding.message}. Fix: {finding.fix}"
+
+
+def author_token() -> str:
+    """Return this browser session's author token, made on first use (256 random bits)."""
+    if AUTHOR_KEY not in st.session_state:
+        st.session_state[AUTHOR_KEY] = secrets.token_urlsafe(32)
+    return str(st.session_state[AUTHOR_KEY])
+
+
+def _now() -> datetime:
+    return datetime.fromtimestamp(state.now(), UTC)  # the app's clock: tests move it
 
 
 def _key(prefix: str, name: str) -> str:
@@ -39,7 +137,7 @@ def _message(prefix: str, text: str, *, ok: bool) -> None:
     st.session_state[_key(prefix, "message")] = (ok, text)
 
 
-def _add(prefix: str, design_id: int, revision: int | None) -> None:
+def _add(prefix: str, thread: Thread) -> None:
     author = str(st.session_state.get(_key(prefix, "author"), "")).strip()
     body = str(st.session_state.get(_key(prefix, "body"), "")).strip()
     if not author or not body:
@@ -47,22 +145,36 @@ def _add(prefix: str, design_id: int, revision: int | None) -> None:
         return
     component = st.session_state.get(_key(prefix, "component")) or None
     try:
-        add_comment(
-            resources.engine(), design_id, author=author, body=body,
-            phase=st.session_state[_key(prefix, "phase")], component=component, revision=revision,
+        thread.add(
+            author=author, body=body, phase=st.session_state[_key(prefix, "phase")],
+            component=component,
         )  # fmt: skip
-    except (ValueError, DesignNotFoundError, SQLAlchemyError) as exc:
+    except _FAILURES as exc:
         _message(prefix, f"Comment not added: {exc}", ok=False)
         return
     st.session_state[_key(prefix, "body")] = ""  # the name stays for the next comment
+    st.session_state[_key(prefix, "offset")] = _LAST  # the new comment is on the last page
     _message(prefix, "Comment added.", ok=True)
 
 
 def _resolve(prefix: str, comment_id: int) -> None:
     try:
         resolve_comment(resources.engine(), comment_id)
-    except (LookupError, SQLAlchemyError) as exc:
+    except _FAILURES as exc:
         _message(prefix, f"Not resolved: {exc}", ok=False)
+
+
+def _delete(prefix: str, thread: Thread, comment_id: int) -> None:
+    try:
+        thread.delete(comment_id)
+    except _FAILURES as exc:
+        _message(prefix, f"Not deleted: {exc}", ok=False)
+        return
+    _message(prefix, "Comment deleted.", ok=True)
+
+
+def _turn_page(prefix: str, offset: int) -> None:
+    st.session_state[_key(prefix, "offset")] = max(0, offset)
 
 
 def _from_findings(prefix: str, design_id: int, design: Design, revision: int | None) -> None:
@@ -93,7 +205,7 @@ def _from_findings(prefix: str, design_id: int, design: Design, revision: int | 
     _message(prefix, done, ok=True)
 
 
-def _show(comment: Comment, *, prefix: str, names: dict[str, str]) -> None:
+def _show(comment: Comment, *, prefix: str, thread: Thread, names: dict[str, str]) -> None:
     with st.container(border=True):
         where = PHASE_NAMES[comment.phase]
         if comment.component:
@@ -105,25 +217,22 @@ def _show(comment: Comment, *, prefix: str, names: dict[str, str]) -> None:
         st.markdown(escape_markdown(comment.body))
         if comment.resolved:
             action.caption("Resolved")
-        else:
+        elif thread.can_resolve:
             action.button(
                 "Resolve", key=_key(prefix, f"resolve.{comment.id}"), on_click=_resolve,
                 args=(prefix, comment.id), icon=":material/check:",
             )  # fmt: skip
+        if thread.can_delete(comment):
+            action.button(
+                "Delete", key=_key(prefix, f"delete.{comment.id}"), on_click=_delete,
+                args=(prefix, thread, comment.id), icon=":material/delete:",
+            )  # fmt: skip
 
 
 def section(design_id: int, design: Design, *, prefix: str, revision: int | None = None) -> None:
-    """Draw a saved design's comments, the form to add one, and the findings-to-comments button."""
-    if found := st.session_state.pop(_key(prefix, "message"), None):
-        ok, text = found
-        (st.success if ok else st.error)(text)
-    comments = list_comments(resources.engine(), design_id)
-    names = dict(link_targets(design))
-    open_count = sum(not c.resolved for c in comments)
-    st.caption(f"{open_count} open, {len(comments) - open_count} resolved")
-    for comment in comments:
-        _show(comment, prefix=prefix, names=names)
-    _form(prefix, design_id, revision, names)
+    """Draw a saved design's comments for its owner, the form to add one, and the
+    findings-to-comments button."""
+    _thread_view(OwnerThread(design_id, revision), design, prefix=prefix)
     st.button(
         "Turn the critique's findings into comments", key=_key(prefix, "from_findings"),
         on_click=_from_findings, args=(prefix, design_id, design, revision),
@@ -131,7 +240,47 @@ def section(design_id: int, design: Design, *, prefix: str, revision: int | None
     )  # fmt: skip
 
 
-def _form(prefix: str, design_id: int, revision: int | None, names: dict[str, str]) -> None:
+def shared_section(shared: SharedDesign, token: str, *, prefix: str) -> None:
+    """Draw the comments a share-link visitor sees, and the form only if the link allows it."""
+    thread = VisitorThread(token, author_token(), can_add=shared.allow_comments)
+    _thread_view(thread, shared.design, prefix=prefix)
+    if not shared.allow_comments:
+        st.caption("The owner shared this design read-only: comments cannot be added.")
+
+
+def _thread_view(thread: Thread, design: Design, *, prefix: str) -> None:
+    if found := st.session_state.pop(_key(prefix, "message"), None):
+        ok, text = found
+        (st.success if ok else st.error)(text)
+    page = thread.page(int(st.session_state.get(_key(prefix, "offset"), 0)))
+    st.session_state[_key(prefix, "offset")] = page.offset  # clamped: stays on the last page
+    names = dict(link_targets(design))
+    st.caption(f"{page.open:,} open, {page.total - page.open:,} resolved")
+    for comment in page.items:
+        _show(comment, prefix=prefix, thread=thread, names=names)
+    if page.total > PAGE_SIZE:
+        _pager(prefix, page)
+    if thread.can_add:
+        _form(prefix, thread, names)
+
+
+def _pager(prefix: str, page: CommentPage) -> None:
+    back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    back.button(
+        "Previous", key=_key(prefix, "previous"), on_click=_turn_page,
+        args=(prefix, page.offset - PAGE_SIZE), disabled=page.offset == 0,
+        icon=":material/chevron_left:",
+    )  # fmt: skip
+    last = page.offset + len(page.items)
+    where.caption(f"Comments {page.offset + 1:,} to {last:,} of {page.total:,}")
+    forward.button(
+        "Next", key=_key(prefix, "next"), on_click=_turn_page,
+        args=(prefix, page.offset + PAGE_SIZE), disabled=last >= page.total,
+        icon=":material/chevron_right:",
+    )  # fmt: skip
+
+
+def _form(prefix: str, thread: Thread, names: dict[str, str]) -> None:
     # Plain widgets, not st.form: a callback can empty the comment box after a save, and a
     # refused comment keeps its text.
     with st.container(border=True):
@@ -147,8 +296,8 @@ def _form(prefix: str, design_id: int, revision: int | None, names: dict[str, st
         )  # fmt: skip
         st.text_area("Comment", key=_key(prefix, "body"), max_chars=5_000)
         st.button(
-            "Add comment", key=_key(prefix, "add"), on_click=_add,
-            args=(prefix, design_id, revision), icon=":material/add_comment:",
+            "Add comment", key=_key(prefix, "add"), on_click=_add, args=(prefix, thread),
+            icon=":material/add_comment:",
         )  # fmt: skip
 
 

@@ -12,11 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from db import (
     DesignSummary,
     ShareLinkSummary,
+    comment_page,
     create_share_link,
     delete_design,
     duplicate_design,
     export_design,
-    list_comments,
     list_revisions,
     list_share_links,
     load_design,
@@ -32,9 +32,8 @@ LIBRARY_URL_PATH: Final = "library"  # st.Page's url path for pages/library.py
 def panel(item: DesignSummary) -> None:
     """Draw the tabs of one saved design: history, share, comments, and copy/export/delete."""
     engine = resources.engine()
-    found = list_comments(engine, item.id)
-    open_count = sum(not c.resolved for c in found)
-    st.caption(f"{open_count} open comment(s), {len(found) - open_count} resolved")
+    thread = comment_page(engine, item.id, limit=1)  # the counts, without reading the thread
+    st.caption(f"{thread.open} open comment(s), {thread.total - thread.open} resolved")
     # Fixed labels and a key: the open tab stays open when a button in it reruns the page.
     history, share, talk, manage = st.tabs(
         ["History", "Share", "Comments", "Copy, export, delete"], key=f"library.tabs.{item.id}"
@@ -91,8 +90,11 @@ def _history(item: DesignSummary) -> None:
 def _create_link(design_id: int) -> None:
     days = int(st.session_state.get(f"library.share_days.{design_id}", 0) or 0)
     expires = datetime.now(UTC) + timedelta(days=days) if days else None
+    talk = bool(st.session_state.get(f"library.share_comments.{design_id}", False))
     try:
-        link = create_share_link(resources.engine(), design_id, expires_at=expires)
+        link = create_share_link(
+            resources.engine(), design_id, expires_at=expires, allow_comments=talk
+        )
     except (LookupError, ValueError, SQLAlchemyError) as exc:
         library.problem(f"No link created: {exc}")
         return
@@ -118,10 +120,14 @@ def _share(item: DesignSummary) -> None:
             icon=":material/link:",
         )
         st.code(new[1], language=None)
-    days, create = st.columns([2, 1], vertical_alignment="bottom")
+    days, talk, create = st.columns([2, 2, 1], vertical_alignment="bottom")
     days.number_input(
         "Expires after (days; 0 = never)", min_value=0, max_value=3_650, value=0, step=1,
         key=f"library.share_days.{item.id}",
+    )  # fmt: skip
+    talk.checkbox(
+        "Allow comments", value=False, key=f"library.share_comments.{item.id}",
+        help="Off: visitors only read. On: they may also add comments (and delete their own).",
     )  # fmt: skip
     create.button(
         "Create share link", key=f"library.share.{item.id}", on_click=_create_link,
@@ -142,7 +148,9 @@ def _link_row(link: ShareLinkSummary) -> None:
     else:
         status = "active, never expires"
     text, action = st.columns([4, 1], vertical_alignment="center")
-    text.markdown(f"Link #{link.id} · created {link.created_at:%Y-%m-%d %H:%M} UTC · {status}")
+    access = "comments allowed" if link.allow_comments else "read-only"
+    created = f"created {link.created_at:%Y-%m-%d %H:%M} UTC"
+    text.markdown(f"Link #{link.id} · {created} · {access} · {status}")
     if status.startswith("active"):
         action.button(
             "Revoke", key=f"library.revoke.{link.id}", on_click=_revoke, args=(link.id,),

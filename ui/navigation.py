@@ -1,4 +1,8 @@
-"""The app's pages, in the sections `app.py` routes to, and which playbook phase each one is."""
+"""The app's pages, in the sections `app.py` routes to, and which playbook phase each one is.
+
+A session that opened a share link (`?share=TOKEN`) is confined to the shared view: only that
+page is registered, so no other page can be opened by its URL and the sidebar lists nothing.
+"""
 
 from __future__ import annotations
 
@@ -45,13 +49,30 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("pages/progress.py", "Progress", ":material/trending_up:"),
     ),
 }
-SHARED_PAGE = "pages/shared.py"  # the default page when the URL carries ?share=TOKEN
+SHARED_PAGE = "pages/shared.py"  # the only page when the URL carries ?share=TOKEN
+SHARE_LINK_KEY = "share.link"  # session key: the token a confined session was opened with
+
+
+def share_token() -> str | None:
+    """Return the share token this session is confined to, or None for the owner's session.
+
+    Taken from `?share=` and remembered: a rerun whose URL lost the query string (the browser's
+    back button, a path typed over it in the same session) stays in the shared view.
+    """
+    if "share" in st.query_params:
+        st.session_state[SHARE_LINK_KEY] = str(st.query_params.get("share", ""))
+    found = st.session_state.get(SHARE_LINK_KEY)
+    return None if found is None else str(found)
 
 
 def navigation(*, shared: bool = False) -> Any:
-    """Build the router over every section; with `shared` the hidden shared view is the default."""
+    """Build the router over every section; with `shared` over the shared view alone, so any
+    URL path lands on it and the sidebar shows no menu."""
+    if shared:
+        only = st.Page(SHARED_PAGE, title="Shared design", icon=":material/share:", default=True)
+        return st.navigation([only], position="hidden")
     pages = {
-        section: [_page(spec, default=shared and spec.path == SHARED_PAGE) for spec in specs]
+        section: [_page(spec, default=False) for spec in specs]
         for section, specs in SECTIONS.items()
     }
     # Expanded: past ten pages Streamlit folds the rest under "View more", hiding whole sections.

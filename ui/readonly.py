@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from db import SharedDesign
 from diagrams import DiagramTooLargeError
 from playbook import Design, dump_design
 from playbook.compare import KeyNumber, decisions, key_numbers_of, phase_decisions
@@ -24,6 +25,17 @@ _SEVERITY_NAMES = {"block": "Blocking", "warn": "Warning", "info": "Note"}
 def byline(design: Design) -> str:
     """Return 'scenario · author' of a design, escaped for Markdown, or '' when both are empty."""
     return escape_markdown(" · ".join(part for part in (design.scenario, design.author) if part))
+
+
+def revision_line(shared: SharedDesign) -> str:
+    """Return which revision a shared view shows and when it was saved, as Markdown, e.g.
+    ':material/history: Revision 3 of 3 (the newest), saved 2026-12-01 14:02 UTC by Ada'."""
+    newest = " (the newest)" if shared.revision == shared.revisions else ""
+    by = f" by {escape_markdown(shared.saved_by)}" if shared.saved_by else ""
+    return (
+        f":material/history: Revision {shared.revision} of {shared.revisions}{newest}, "
+        f"saved {shared.saved_at:%Y-%m-%d %H:%M} UTC{by}"
+    )
 
 
 def numbers_of(design: Design) -> tuple[KeyNumber, ...]:
