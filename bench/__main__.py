@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import calibrate, db, diagram, load, pages, planner_timing
+from bench import calibrate, comments, db, diagram, load, pages, planner_timing
 from playbook.catalog import load_catalog
 
 
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     diagram.run()
     db.run()
     pages.run()
+    comments.run()
     if args.load_seconds > 0:
         print()
         load.run(args.load_seconds)

@@ -1,0 +1,184 @@
+"""A visitor holding only a share URL, in Chromium, tries to get out of the shared view: every
+other page by its URL path (with the token, and without it in the same tab), the sidebar's
+links, commenting on a read-only link, deleting the owner's comment. They see the design, the
+revision it shows, and their own comment, which they can delete; nothing else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from db import (
+    add_comment,
+    create_share_link,
+    list_revisions,
+    make_engine,
+    save_design,
+    save_revision,
+    upgrade,
+)
+from playbook import Design
+from tests.e2e.conftest import served_app
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Confined design"
+OWNER_NOTE = "The owner's own note on serving"
+# Every page of the app but the shared view, and a path that is no page at all.
+PATHS = [
+    "/", "/constraints", "/technique", "/model", "/retrieval", "/serving", "/evaluation",
+    "/diagram", "/critique", "/library", "/references", "/compare", "/interview", "/scorecard",
+    "/progress", "/shared", "/no-such-page",
+]  # fmt: skip
+# A new URL in the same session, as the back button makes: Streamlit reruns on `popstate`.
+_GO_BACK_TO = (
+    "path => { history.pushState({}, '', path); dispatchEvent(new PopStateEvent('popstate')); }"
+)
+FIRST_LOAD_MS = 60_000  # a cold server's first page imports everything; 2 busy cores are slow
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect() -> Iterator[None]:
+    """Wait up to 20 s (not Playwright's 5 s) for what a test expects: on a loaded machine a
+    rerun, or a data grid drawn after it, takes longer, and a wait ends as soon as it holds."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+class Shared(NamedTuple):
+    read_only: str
+    open_link: str
+    saved: str  # the revision line's date and author, as the view shows them
+
+
+def _arrange(database_url: str) -> Shared:
+    """Save a design with two revisions, an owner's comment, and two links to it."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    save_design(engine, Design(title="Another design, never to be seen", author="Ada"))
+    design_id = save_design(engine, Design(title=TITLE, author="Ada")).id
+    save_revision(engine, design_id, Design(title=TITLE, author="Bo"), base_revision=1)
+    add_comment(engine, design_id, author="Ada", body=OWNER_NOTE, phase="serving")
+    newest = max(list_revisions(engine, design_id), key=lambda r: r.number)
+    arranged = Shared(
+        read_only=create_share_link(engine, design_id).token,
+        open_link=create_share_link(engine, design_id, allow_comments=True).token,
+        saved=f"saved {newest.created_at:%Y-%m-%d %H:%M} UTC by Bo",
+    )
+    engine.dispose()
+    return arranged
+
+
+@pytest.fixture(scope="module")
+def shared(app_database_url: str, app_url: str) -> Shared:
+    return _arrange(app_database_url)
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(TITLE, timeout=FIRST_LOAD_MS)
+
+
+def _nothing_but_the_shared_view(page: Page) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(page.get_by_role("link", name="Saved designs")).to_have_count(0)
+    expect(page.get_by_text("Another design, never to be seen")).to_have_count(0)
+    expect(page.get_by_role("button", name="Start")).to_have_count(0)  # the interview timer
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[tuple[str, Shared]]:
+    """A server started for one test, so the test's request is its process's first."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    arranged = _arrange(url)
+    with served_app({**os.environ, "DATABASE_URL": url}) as app:
+        yield app, arranged
+
+
+def test_a_fresh_server_s_first_request_for_the_library_gets_the_shared_view(
+    page: Page, fresh_server: tuple[str, Shared]
+) -> None:
+    app, arranged = fresh_server
+
+    _open(page, f"{app}/library?share={arranged.read_only}")
+
+    _nothing_but_the_shared_view(page)
+    expect(page.get_by_role("heading", name="Saved designs")).to_have_count(0)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_url_path_with_the_token_shows_only_the_shared_view(
+    page: Page, app_url: str, shared: Shared, path: str
+) -> None:
+    _open(page, f"{app_url}{path}?share={shared.read_only}")
+
+    _nothing_but_the_shared_view(page)
+
+
+def test_the_same_tab_without_the_token_stays_in_the_shared_view(
+    page: Page, app_url: str, shared: Shared, artifacts: Path
+) -> None:
+    _open(page, f"{app_url}/?share={shared.read_only}")
+
+    for path in ("/library", "/critique", "/serving", "/"):
+        # What the back button or a link does: a new URL, same session, no query string.
+        page.evaluate(_GO_BACK_TO, path)
+        expect(page).to_have_url(f"{app_url}{path}")
+        _nothing_but_the_shared_view(page)
+        expect(page.get_by_text("Shared design, read-only")).to_be_visible()
+
+
+def test_the_view_names_the_revision_it_shows_and_when_it_was_saved(
+    page: Page, app_url: str, shared: Shared
+) -> None:
+    _open(page, f"{app_url}/?share={shared.read_only}")
+
+    expect(page.get_by_text(f"Revision 2 of 2 (the newest), {shared.saved}")).to_be_visible()
+
+
+def test_a_read_only_link_offers_no_way_to_comment_or_delete(
+    page: Page, app_url: str, shared: Shared
+) -> None:
+    _open(page, f"{app_url}/?share={shared.read_only}")
+
+    expect(page.get_by_text(OWNER_NOTE)).to_be_visible()
+    expect(page.get_by_text("comments cannot be added")).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_count(0)
+    expect(page.get_by_role("button", name="Add comment")).to_have_count(0)
+    for action in ("Delete", "Resolve", "Turn the critique's findings into comments"):
+        expect(page.get_by_role("button", name=action)).to_have_count(0)
+
+
+def test_a_visitor_comments_then_deletes_their_comment_but_cannot_touch_the_owner_s(
+    page: Page, app_url: str, shared: Shared, artifacts: Path
+) -> None:
+    _open(page, f"{app_url}/?share={shared.open_link}")
+    expect(page.get_by_text(OWNER_NOTE)).to_be_visible()
+    expect(page.get_by_role("button", name="Delete")).to_have_count(0)  # not theirs
+
+    page.get_by_label("Your name").fill("Grace")
+    page.get_by_label("Comment", exact=True).fill("Two replicas at the peak?")
+    page.get_by_role("button", name="Add comment").click()
+
+    expect(page.get_by_text("Comment added.")).to_be_visible()
+    mine = page.get_by_test_id("stVerticalBlock").filter(
+        has=page.get_by_text("Two replicas at the peak?", exact=True)
+    )
+    delete = page.get_by_role("button", name="Delete")
+    expect(delete).to_have_count(1)  # on their comment only
+    expect(mine.last.get_by_role("button", name="Delete")).to_be_visible()
+    expect(page.get_by_role("button", name="Resolve")).to_have_count(0)
+    page.set_viewport_size({"width": 1440, "height": 2400})
+    page.screenshot(path=artifacts / "e2e-share-visitor-comment.png", full_page=True)
+    delete.click()
+    expect(page.get_by_text("Comment deleted.")).to_be_visible()
+    expect(page.get_by_text("Two replicas at the peak?", exact=True)).to_have_count(0)
+    expect(page.get_by_text(OWNER_NOTE)).to_be_visible()
