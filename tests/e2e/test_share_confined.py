@@ -6,9 +6,11 @@ revision it shows, and their own comment, which they can delete; nothing else.""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -182,3 +184,18 @@ def test_a_visitor_comments_then_deletes_their_comment_but_cannot_touch_the_owne
     expect(page.get_by_text("Comment deleted.")).to_be_visible()
     expect(page.get_by_text("Two replicas at the peak?", exact=True)).to_have_count(0)
     expect(page.get_by_text(OWNER_NOTE)).to_be_visible()
+
+
+def test_the_page_and_its_icon_come_from_this_server_alone(
+    page: Page, app_url: str, shared: Shared
+) -> None:
+    hosts: set[str | None] = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
+
+    _open(page, f"{app_url}/?share={shared.read_only}")
+    expect(page.get_by_test_id("stGraphVizChart").locator("svg")).to_be_visible()
+
+    icon = page.locator("link[rel~='icon']")
+    expect(icon).to_have_attribute("href", re.compile(rf"^{re.escape(app_url)}/media/.+\.png$"))
+    # data: URLs have no host; a :material/ icon would be fetched from fonts.gstatic.com.
+    assert hosts - {None} == {"127.0.0.1"}
