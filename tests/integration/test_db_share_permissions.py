@@ -8,6 +8,7 @@ import secrets
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 from db import (
@@ -250,7 +251,9 @@ def test_downgrading_0003_removes_deleted_comments_for_good(engine: Engine) -> N
     delete_comment(engine, gone.id)
 
     with engine.begin() as connection:
-        command.downgrade(alembic_config(connection), "0002")
+        config = alembic_config(connection)
+        before = ScriptDirectory.from_config(config).get_revision("0003_share").down_revision
+        command.downgrade(config, str(before))
 
     with engine.connect() as connection:
         left = connection.execute(text("SELECT id FROM comments")).scalars().all()
