@@ -54,15 +54,6 @@ _GO_BACK_TO = """path => {
 FIRST_LOAD_MS = 60_000  # a cold server's first page imports everything; 2 busy cores are slow
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect() -> Iterator[None]:
-    """Wait up to 20 s (not Playwright's 5 s) for what a test expects: on a loaded machine a
-    rerun, or a data grid drawn after it, takes longer, and a wait ends as soon as it holds."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 class Shared(NamedTuple):
     read_only: str
     open_link: str
@@ -215,7 +206,7 @@ def test_the_page_and_its_icon_come_from_this_server_alone(
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
 
     _open(page, f"{app_url}/?share={shared.read_only}")
-    expect(page.get_by_test_id("stGraphVizChart").locator("svg")).to_be_visible()
+    expect(page.locator(".dv-root svg").first).to_be_visible()
 
     icon = page.locator("link[rel~='icon']")
     expect(icon).to_have_attribute("href", re.compile(rf"^{re.escape(app_url)}/media/.+\.png$"))

@@ -4,7 +4,6 @@ for a bad token."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,15 +21,6 @@ from playbook import Design, update_design
 
 pytestmark = pytest.mark.browser
 FIRST_LOAD_MS = 60_000  # a cold server's first page imports everything; 2 busy cores are slow
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect() -> Iterator[None]:
-    """Wait up to 20 s (not Playwright's 5 s) for what a test expects: on a loaded machine a
-    rerun, or a data grid drawn after it, takes longer, and a wait ends as soon as it holds."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 SHARED = update_design(
