@@ -94,7 +94,8 @@ def _nothing_but_the_shared_view(page: Page) -> None:
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     expect(page.get_by_role("link", name="Saved designs")).to_have_count(0)
     expect(page.get_by_text("Another design, never to be seen")).to_have_count(0)
-    expect(page.get_by_role("button", name="Start")).to_have_count(0)  # the interview timer
+    expect(page.get_by_test_id("stSidebar")).to_have_count(0)  # no timer, interview or menu
+    expect(page.get_by_role("button", name="Start", exact=True)).to_have_count(0)
 
 
 def _comment(page: Page, text: str) -> None:
