@@ -6,7 +6,6 @@ page is registered, so no other page can be opened by its URL and the sidebar li
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import streamlit as st

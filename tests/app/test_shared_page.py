@@ -95,8 +95,8 @@ def test_a_share_link_shows_the_title_numbers_and_diagram_read_only(read_only: s
 
 
 # AppTest checks what app.py registers on a session's first run only: its later runs start in
-# Streamlit's legacy `pages/` mode, which the served app leaves at once (ui.navigation's
-# leave_legacy_pages_mode). Later runs and URL paths are tested in Chromium (test_share_confined).
+# Streamlit's legacy `pages/` mode, which the served app leaves at once (ui/__init__.py). Later
+# runs and URL paths are tested in Chromium (test_share_confined).
 @pytest.mark.parametrize("path", OTHER_PAGES)
 def test_no_other_page_exists_in_share_mode(read_only: str, path: str) -> None:
     visitor = _visit(read_only)
