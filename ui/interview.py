@@ -52,7 +52,7 @@ from playbook.interview import (
     start_session,
     take_hint,
 )
-from playbook.interview.followups import TITLES, FollowUpKind
+from playbook.interview.followups import TITLES, Ask, FollowUpKind
 from playbook.interview.grading import blank_design, reference_at_load
 from playbook.interview.interviewer import followup_messages, parse_pick, response_schema
 from playbook.interview.store import InterviewStore
@@ -297,12 +297,13 @@ def configured_interviewer() -> Interviewer | None:
         return None
     limits = Limits(read_s=LLM_DEADLINE_S, total_s=LLM_DEADLINE_S, max_retries=1)
 
-    def pick(design: Design, after: Phase, allowed: tuple[FollowUpKind, ...]) -> Pick | None:
-        """Return the LLM's follow-up among `allowed`, or None when it fails or picks none."""
+    def pick(design: Design, after: Phase, ask: Ask) -> Pick | None:
+        """Return the LLM's words for the rules' follow-up `ask`, or None when it fails."""
         # Loaded here: the ledger's database code stays out of every page's imports.
         from ui import critic_budget, identity
 
-        messages = followup_messages(design, phase=after, allowed=allowed)
+        allowed = ask.allowed
+        messages = followup_messages(design, phase=after, allowed=allowed, ask=ask)
         tally = tally_for(messages)
         _, call_id = critic_budget.begin_call(identity.user_id(), config, tally)
         if call_id is None:

@@ -19,7 +19,7 @@ from playbook.interview import (
     scorecard_markdown,
     weakest_phase,
 )
-from playbook.interview.followups import TITLES
+from playbook.interview.followups import TITLES, margin_story
 from playbook.interview.grading import reference_at_load
 from playbook.interview.progress import drill
 from playbook.interview.prompts import TOPIC_LABELS, get_prompt, load_prompts
@@ -90,8 +90,11 @@ def _followup(result: FollowUpResult) -> str:
         mark += " (the change was undone)"
     elif status.still_blocking:
         mark += f" ({len(status.still_blocking)} blocking finding(s) remain)"
+    story = margin_story(*result.margins)
+    margin = f"  \n  Margin: {critic.plain(story)}" if story else ""
     return (
         f"- **{TITLES[f.kind]}** after {PHASES[f.after_phase]}: {mark}  \n  {critic.plain(f.said)}"
+        + margin
     )
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from playbook.clock import format_duration
 from playbook.critic import plain
-from playbook.interview.followups import TITLES
+from playbook.interview.followups import TITLES, margin_story
 from playbook.interview.prompts import TOPIC_LABELS
 from playbook.interview.scorecard import FollowUpResult, PhaseEntry, Scorecard
 from playbook.labels import PHASES
@@ -80,6 +80,8 @@ def _followup(result: FollowUpResult) -> list[str]:
         f"{state}",
         f"  - Interviewer: {plain(f.said)}",
     ]
+    if (story := margin_story(*result.margins)) is not None:
+        lines.append(f"  - Margin: {plain(story)}")
     lines.extend(f"  - Broke: {plain(x.message)}" for x in f.new_findings)
     return lines
 

@@ -12,10 +12,17 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from playbook.analysis import analyze
 from playbook.clock import INTERVIEW_MIN, PHASE_BOX_MIN
 from playbook.compare import DecisionDiff, decisions_that_differ
-from playbook.design import PHASES, Design, Phase
-from playbook.interview.followups import FollowUp, FollowUpStatus, followup_status
+from playbook.design import PHASES, Design, Phase, catalog_for
+from playbook.interview.followups import (
+    FollowUp,
+    FollowUpStatus,
+    Margin,
+    followup_status,
+    margin_of,
+)
 from playbook.interview.grading import after_followups, grade, overall_score
 from playbook.interview.prompts import TOPICS, Difficulty, Prompt, Topic
 from playbook.interview.session import HintTaken, InterviewSession, Question, asked_topics
@@ -59,6 +66,12 @@ class FollowUpResult(_Frozen):
 
     followup: FollowUp
     status: FollowUpStatus
+    margin_end: Margin | None = None  # the margin pushed on, in the final design
+
+    @property
+    def margins(self) -> tuple[Margin | None, Margin | None, Margin | None]:
+        """The margin before the follow-up, right after it, and at the end (None: no figure)."""
+        return self.followup.margin, self.followup.margin_after, self.margin_end
 
 
 class Scorecard(_Frozen):
@@ -182,6 +195,21 @@ def _verdict(shortfalls: dict[Verdict, list[str]]) -> tuple[Verdict, tuple[str, 
     return "Strong", ()
 
 
+def followup_results(
+    followups: tuple[FollowUp, ...], design: Design, review: Review
+) -> tuple[FollowUpResult, ...]:
+    """Return each follow-up's status and where its margin stands in the final `design`."""
+    found = analyze(design, catalog_for(design)) if any(f.margin for f in followups) else None
+    return tuple(
+        FollowUpResult(
+            followup=f,
+            status=followup_status(f, design, review),
+            margin_end=margin_of(f.margin.id, design, found) if f.margin and found else None,
+        )
+        for f in followups
+    )
+
+
 def build_scorecard(
     session: InterviewSession, *, prompt: Prompt, design: Design, review: Review, reference: Design
 ) -> Scorecard:
@@ -196,10 +224,7 @@ def build_scorecard(
     visited = frozenset(phase for phase, used in session.used_s.items() if used > 0)
     ask_now = after_followups(prompt, session.followups)
     review = grade(design, ask_now, review, visited=visited, asked=asked_topics(session))
-    results = tuple(
-        FollowUpResult(followup=f, status=followup_status(f, design, review))
-        for f in session.followups
-    )
+    results = followup_results(session.followups, design, review)
     phases = tuple(_entry(phase, session, review, results) for phase in PHASES)
     mean = overall_score(review, design, ask_now)
     missed = tuple(topic for topic in TOPICS if topic not in asked_topics(session))

@@ -185,10 +185,14 @@ def test_moving_on_from_the_model_phase_brings_a_follow_up_that_breaks_the_desig
 ) -> None:
     _move_on(started, 3)  # constraints, technique, model
 
+    # Deliberately changed (issue 14 item 4): the follow-up pushes on the blank hosted design's
+    # tightest margin, its cost per request ($0.0067 against $0.01), where it once was on-prem.
     followup = _session(started).followups[0]
-    assert (followup.kind, followup.after_phase) == ("on_prem", "model")
-    assert started.session_state[state.DESIGN].constraints.on_prem
-    assert any("The data must stay on-prem" in m.value for m in started.markdown)
+    assert (followup.kind, followup.after_phase) == ("prompts_double", "model")
+    assert followup.margin is not None
+    assert followup.margin.id == "cost_per_request"
+    assert started.session_state[state.DESIGN].constraints.avg_prompt_tokens == 3_000
+    assert any("prompts double to 3,000 tokens" in m.value for m in started.markdown)
     assert "Open: 1 blocking finding(s) to resolve." in started.warning[0].value
 
 
@@ -214,8 +218,9 @@ def test_opening_a_later_phase_page_closes_the_phases_before_it(
 
     session = _session(started)
     assert session.closed == ("constraints", "technique", "model", "retrieval")
-    # The blank design retrieves nothing yet, so the corpus follow-up does not apply.
-    assert [f.kind for f in session.followups] == ["on_prem", "traffic_10x"]
+    # Deliberately changed: both follow-ups push on the cost per request, the tightest margin,
+    # with the two changes that raise it (the blank design retrieves nothing yet).
+    assert [f.kind for f in session.followups] == ["prompts_double", "output_doubles"]
 
 
 def test_a_hint_is_shown_once_per_phase_and_recorded(started: AppTest) -> None:
@@ -248,6 +253,18 @@ def test_finishing_shows_the_scorecard_saves_it_and_fills_the_progress_chart(
     chart = started.get("vega_lite_chart")[0].proto
     assert json.loads(chart.spec)["spec"]["encoding"]["y"]["scale"]["domain"] == [1, 4]
     assert pyarrow.ipc.open_stream(chart.data.data).read_all().num_rows == 6  # 6 phases
+
+
+def test_the_scorecard_shows_how_the_follow_up_moved_its_margin(started: AppTest) -> None:
+    _move_on(started, 3)  # the model phase's follow-up: prompts double, on the cost per request
+
+    started.button(key="interview.finish").click().run()
+
+    assert not started.exception, started.exception
+    shown = [m.value for m in started.markdown if "Margin: cost per request against" in m.value]
+    assert shown
+    assert "before → " in shown[0]
+    assert "at the end" in shown[0]
 
 
 def test_abandoning_asks_first_then_returns_to_the_prompt_bank(started: AppTest) -> None:

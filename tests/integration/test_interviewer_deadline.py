@@ -57,11 +57,11 @@ def test_a_follow_up_from_a_stalling_server_falls_back_to_the_rules_at_the_deadl
 
 
 def test_a_prompt_answer_is_the_interviewers_words(server: FakeOpenAI) -> None:
-    server.default = answer(json.dumps({"kind": "traffic_10x", "said": "Traffic grows tenfold."}))
+    server.default = answer(json.dumps({"kind": "prompts_double", "said": "Prompts double."}))
     interviewer = interview.configured_interviewer()
     assert interviewer is not None
 
     pick = choose_followup(Design(), phase="model", interviewer=interviewer)
 
     assert pick is not None
-    assert (pick.source, pick.said) == ("llm", "Traffic grows tenfold.")
+    assert (pick.source, pick.said) == ("llm", "Prompts double.")

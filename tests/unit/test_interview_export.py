@@ -18,6 +18,7 @@ from playbook.interview import (
     add_followup,
     ask,
     build_scorecard,
+    choose_followup,
     finish_session,
     get_prompt,
     give_followup,
@@ -86,3 +87,28 @@ def test_any_design_title_is_exported_escaped_on_one_line(title: str) -> None:
     text = scorecard_markdown(card)
 
     assert f"\n- Design: {plain(title)}\n" in text
+
+
+def test_a_follow_up_on_a_margin_exports_how_the_margin_moved() -> None:
+    session = start_session(PROMPT.id, session_id="0123abce", now=1_700_000_000)
+    design = update_design(
+        REFERENCE, "constraints", cost_per_user_month_usd=2.0, cost_per_request_usd=1.0
+    )
+    pick = choose_followup(design, phase="serving")
+    assert pick is not None
+    assert pick.margin is not None
+    changed, followup = give_followup(design, pick, phase="serving", at_s=610, catalog=CATALOG)
+    done = finish_session(
+        add_followup(session, followup),
+        report=report_clock(start_clock(InterviewClock(), now=0), now=1_500),
+        now=1_700_001_500,
+    )
+    review = review_with_numbers(changed, CATALOG)[0]
+    card = build_scorecard(done, prompt=PROMPT, design=changed, review=review, reference=REFERENCE)
+
+    text = scorecard_markdown(card)
+
+    (line,) = [x for x in text.splitlines() if x.startswith("  - Margin: ")]
+    assert plain(pick.margin.what) in line
+    assert "before → " in line
+    assert line.endswith("at the end")

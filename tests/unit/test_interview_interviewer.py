@@ -8,6 +8,7 @@ import pytest
 
 from playbook import Design, retitle_design
 from playbook.interview import Pick
+from playbook.interview.followups import Ask, Margin, changes_of
 from playbook.interview.interviewer import (
     MAX_SAID,
     followup_messages,
@@ -67,3 +68,22 @@ def test_the_words_said_lose_control_characters_and_are_clipped() -> None:
     assert pick.said.startswith("[31mred x")
     assert len(pick.said) == MAX_SAID
     assert pick.said.endswith("…")
+
+
+def test_the_request_carries_the_rules_margin_and_change_and_allows_only_their_kind() -> None:
+    itl = Margin(id="itl", what="ITL", against="budget", value=46.0, limit=50.0, unit="ms")
+    design = Design()
+    changes = changes_of(design, "traffic_10x")
+    rules = Ask(kind="traffic_10x", margin=itl, changes=changes, said="Rules' words.")
+
+    system, _ = followup_messages(design, phase="serving", allowed=rules.allowed, ask=rules)
+
+    assert "your ITL has 4.0 ms of slack against the 50 ms budget (46 ms)" in system.content
+    assert "traffic grows 10× to 100 requests/s at peak and 2,000 concurrent users" in (
+        system.content
+    )
+    assert "- traffic_10x: Traffic grows 10×" in system.content
+    assert "on_prem" not in system.content
+    assert response_schema(rules.allowed).json_schema["properties"]["kind"]["enum"] == [
+        "traffic_10x"
+    ]

@@ -161,6 +161,18 @@ TRIGGERS: list[tuple[str, str, Change]] = [
         _set("constraints", corpus_documents=100_000_000),
     ),
     ("retrieval.search_over_ttft", "hosted", _set("constraints", ttft_ms=300)),
+    # 10 M documents of ~1,100 embedded tokens on one GPU: 1.1e10 × 2 × 568M ÷ 50 TFLOP/s ≈ 71 h.
+    (
+        "retrieval.reindex_over_a_day",
+        "hosted",
+        _set("constraints", corpus_documents=10_000_000),
+    ),
+    # 1 M documents: ~7.1 GPU-h × ~$1/h ≈ $7 once, against $5 × 1 user = $5 a month.
+    (
+        "retrieval.ingestion_over_monthly_budget",
+        "hosted",
+        _set("constraints", corpus_documents=1_000_000, monthly_active_users=1),
+    ),
     ("serving.does_not_fit", "self_hosted", _set("model", open_model="llama-3.1-70b")),
     ("serving.kv_cache_full_at_peak", "self_hosted", _set("constraints", peak_qps=20.0)),
     ("serving.ttft_over_budget", "self_hosted", _set("constraints", ttft_ms=50)),
