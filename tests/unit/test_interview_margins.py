@@ -257,3 +257,15 @@ def test_a_pick_from_the_interviewer_keeps_the_rules_margin() -> None:
     assert pick.margin == seen["ask"].margin
     assert pick.margin is not None
     assert pick.margin.id == "cost_per_user"
+
+
+def test_a_follow_up_with_its_margins_round_trips_through_json() -> None:
+    pick = choose_followup(COST_TIGHT, phase="serving")
+    assert pick is not None
+    _, followup = give_followup(COST_TIGHT, pick, phase="serving", at_s=900, catalog=CATALOG)
+
+    loaded = FollowUp.model_validate_json(followup.model_dump_json())
+
+    assert loaded == followup
+    assert loaded.margin is not None
+    assert loaded.margin_after is not None
