@@ -238,11 +238,16 @@ def _follow_up(
 ) -> InterviewSession:
     used: tuple[FollowUpKind, ...] = tuple(f.kind for f in current.followups)
     design = state.design()
-    pick: Pick | None = choose_followup(design, phase=after, used=used, interviewer=interviewer)
+    catalog = load_catalog()
+    found = resources.analysis(design)  # the cached analysis: the margins and the "before"
+    pick: Pick | None = choose_followup(
+        design, phase=after, used=used, interviewer=interviewer, found=found
+    )
     if pick is None:
         return current
-    catalog = load_catalog()
-    changed, given = give_followup(design, pick, phase=after, at_s=elapsed(), catalog=catalog)
+    changed, given = give_followup(
+        design, pick, phase=after, at_s=elapsed(), catalog=catalog, before=found
+    )
     state.set_design(changed)
     state.flash(f"The interviewer pushes back: {TITLES[given.kind]}. See the follow-up below.")
     return add_followup(current, given)

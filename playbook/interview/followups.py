@@ -23,7 +23,7 @@ from typing import Annotated, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from playbook.analysis import Figures, analyze
+from playbook.analysis import DesignAnalysis, Figures, analyze
 from playbook.analysis.stages import prompt_tokens
 from playbook.catalog import Catalog, ids
 from playbook.codec import update_design
@@ -497,11 +497,21 @@ def margin_of(margin_id: MarginId, design: Design, found: Figures) -> Margin | N
 
 
 def give_followup(
-    design: Design, pick: Pick, *, phase: Phase, at_s: float, catalog: Catalog
+    design: Design,
+    pick: Pick,
+    *,
+    phase: Phase,
+    at_s: float,
+    catalog: Catalog,
+    before: DesignAnalysis | None = None,
 ) -> tuple[Design, FollowUp]:
-    """Apply `pick` to `design`, re-run analysis and rubric; return the design and the record."""
+    """Apply `pick` to `design`, re-run analysis and rubric; return the design and the record.
+
+    `before` is `design`'s analysis when the caller has it (computed here otherwise).
+    """
     changed = apply_followup(design, pick.kind)
-    found_before, found_after = analyze(design, catalog), analyze(changed, catalog)
+    found_before = before if before is not None else analyze(design, catalog)
+    found_after = analyze(changed, catalog)
     seen = {finding_key(f) for f in found_before.review.findings}
     margin = pick.margin
     followup = FollowUp(
