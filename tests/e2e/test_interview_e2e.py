@@ -93,7 +93,9 @@ def test_a_whole_mock_interview_ends_on_a_saved_scorecard(
     _open(page, "Mock interview")
     expect(page.get_by_text("Now: Model")).to_be_visible()
     _button(page, "interview.move_on").click()
-    expect(page.get_by_text("The data must stay on-prem", exact=True)).to_be_visible()
+    # The follow-up pushes on the blank hosted design's tightest margin, its cost per request.
+    expect(page.get_by_text("Prompts double", exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"cost per request has \$0\.0033 of slack"))).to_be_visible()
     expect(page.get_by_text("Open: 1 blocking finding(s) to resolve.")).to_be_visible()
     _shot(page, artifacts, "3-follow-up")
 
