@@ -291,8 +291,8 @@ def test_export_offers_the_design_as_json(
 @pytest.mark.parametrize(
     ("content", "field"),
     [
-        (b'{"title": "Bad", "constraints": {"ttft_ms": -5}}', "constraints.ttft_ms"),
-        (b'{"title": "Bad", "serving": {"gpu": "abacus"}}', "serving.gpu"),
+        (b'{"title": "Bad", "constraints": {"ttft_ms": -5}}', "Time to first token, TTFT (ms)"),
+        (b'{"title": "Bad", "serving": {"gpu": "abacus"}}', "GPU: 'abacus' is not one of"),
         (b"{not json", "not valid JSON"),
     ],
 )

@@ -122,7 +122,7 @@ def test_a_custom_gpu_with_a_catalog_id_is_refused_with_a_reason(app: AppTest) -
 
     next(b for b in app.button if b.label == "Add GPU").click().run()
 
-    assert any("already a catalog id" in error.value for error in app.error)
+    assert any("already in the catalog" in error.value for error in app.error)
     assert app.session_state["design"].custom_gpus == ()
 
 
