@@ -24,7 +24,7 @@ with st.container(border=True):
     for rung, why in recommendation.why_not_below.items():
         st.caption(f"{RUNGS[rung]}, {why}.")
 for finding in check_technique(design):
-    st.warning(finding.message, icon=":material/flag:")
+    st.warning(escape_markdown(finding.message), icon=":material/flag:")
 
 chosen = design.technique.rungs
 for column, rung in zip(columns(len(LADDER), border=True), LADDER, strict=True):

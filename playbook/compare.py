@@ -33,9 +33,9 @@ from playbook.format import duration, money
 MISSING: Final = "—"
 # Lists of entries with an id are compared entry by entry, keyed by that id.
 _KEYED: Final = {
-    "components": "Own component",
-    "custom_models": "Custom model",
-    "custom_gpus": "Custom GPU",
+    key: described.label
+    for key in ("components", "custom_models", "custom_gpus")
+    if (described := field_meta(Design, key)) is not None
 }
 _SKIPPED: Final = {"schema_version", "saved_prices"}  # saved_prices: bookkeeping, not a decision
 

@@ -346,8 +346,9 @@ class Component(_Part):
     """A component the user adds to the architecture: what it is and what it connects to."""
 
     id: Annotated[str, Field(pattern=COMPONENT_ID)] = meta(
-        label="Id", help="Lowercase letters, digits and underscores, starting with a letter."
-    )
+        max_length=40, label="Id",
+        help="Lowercase letters, digits and underscores, starting with a letter.",
+    )  # fmt: skip
     name: Name = meta(label="Name")
     kind: ComponentKind = meta(label="Kind")
     phase: Phase = meta(label="Phase", choices=labels.PHASES)
