@@ -10,6 +10,7 @@ from db.designs import load_design, save_design
 from db.records import DesignImportError, DesignSummary
 from playbook import Design, DesignError, design_from_data, dump_design
 from playbook.codec import decode_json
+from playbook.design import size_problems
 from playbook.migrations import migrate_design_data
 
 # A design is a few kB; each of its notes is at most 10,000 characters.
@@ -41,6 +42,8 @@ def parse_import(text: str | bytes) -> Design:
         data = decode_json(text)
     except DesignError as exc:
         _refuse(exc.problems)
+    if isinstance(data, dict) and (too_large := size_problems(data)):
+        _refuse(too_large)  # counted before any walk over the whole file
     if path := _first_unpaired_surrogate(data):
         _refuse([f"{path}: contains an unpaired surrogate, which is not text"])
     try:

@@ -539,6 +539,8 @@ def size_problems(data: dict[str, Any]) -> list[str]:
         if isinstance(items, list | tuple) and len(items) > limit:
             where = label_of(Design, key)
             problems.append(f"{where}s: at most {limit:,} in a design, not {len(items):,}")
+    if problems:
+        return problems  # past a count limit, nothing else is worth walking
     components = data.get("components")
     if isinstance(components, list | tuple) and len(components) <= MAX_COMPONENTS:
         links = sum(

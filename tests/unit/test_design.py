@@ -11,10 +11,12 @@ from playbook import (
     Design,
     DesignError,
     add_custom_entry,
+    design_from_data,
     dump_design,
     parse_design,
     remove_component,
     remove_custom_entry,
+    retitle_design,
     update_design,
 )
 
@@ -229,3 +231,89 @@ def test_removing_a_component_also_removes_the_links_to_it() -> None:
 
     assert [c.id for c in design.components] == ["audit"]
     assert design.components[0].connects_to == ("llm",)
+
+
+GPU = {
+    "id": "lab-gpu", "name": "Lab GPU", "source": "a test", "as_of": "2026-12-01",
+    "memory_gb": 80.0, "bandwidth_tbs": 3.35, "dense_tflops": {"bf16": 989.0},
+    "usd_per_hour": 2.5, "price_source": "a test", "price_as_of": "2026-12-01",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "entry", "message"),
+    [
+        ("custom_gpus", {**GPU, "memory_gb": float("inf")},
+         "Own GPU 1 · Memory (GB): must be a finite number"),
+        ("custom_gpus", {**GPU, "dense_tflops": {"bf16": 1e308 * 10}},
+         "Own GPU 1 · Dense TFLOPS: must be a finite number"),
+        ("custom_gpus", {**GPU, "usd_per_hour": 10**400},
+         "Own GPU 1 · Price ($ per GPU-hour): must be"),
+        ("custom_models", {**MY_MODEL, "layers": 10**400},
+         "Own model 1 · Layers: must be between 1 and 1,024"),
+        ("custom_models", {**MY_MODEL, "total_params": 1e400},
+         "Own model 1 · Parameters: must be"),
+        ("custom_models", {**MY_MODEL, "name": "\u200b\u202e"}, "Own model 1 · Name: must not be"),
+    ],
+)  # fmt: skip
+def test_an_own_entry_number_out_of_range_is_refused_by_its_label(
+    kind: str, entry: dict[str, object], message: str
+) -> None:
+    with pytest.raises(DesignError) as caught:
+        add_custom_entry(Design(), kind, entry)  # type: ignore[arg-type]
+
+    assert str(caught.value).startswith(message)
+
+
+def test_an_own_entry_name_keeps_its_text_without_hidden_characters() -> None:
+    design = add_custom_entry(Design(), "custom_gpus", {**GPU, "name": "Lab\u202e GPU\u200b\x00"})
+
+    assert design.custom_gpus[0].name == "Lab GPU"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", "a\u202eb\u2066c\u2069"), ("author", "z\u200bw\ufeff\x00"), ("scenario", "x\x07")],
+)
+def test_text_fields_lose_bidi_zero_width_and_control_characters(field: str, value: str) -> None:
+    design = retitle_design(Design(), **{field: value})
+
+    assert not set(getattr(design, field)) & set("\u202e\u2066\u2069\u200b\ufeff\x00\x07")
+
+
+def test_a_design_past_a_size_limit_is_refused_by_the_limit_before_its_parts_are_checked() -> None:
+    component = {"id": "a", "name": "x", "kind": "tool", "phase": "model", "connects_to": [1]}
+
+    with pytest.raises(DesignError) as caught:
+        design_from_data({"components": [component] * 18_000})  # every id the same, every link bad
+
+    assert caught.value.problems == ["Own components: at most 100 in a design, not 18,000"]
+
+
+def test_links_past_the_limit_are_refused_naming_the_limit() -> None:
+    components = [
+        {"id": f"c{i}", "name": "x", "kind": "tool", "phase": "model",
+         "connects_to": [f"c{j}" for j in range(i)][:20]}
+        for i in range(20)
+    ]  # fmt: skip
+
+    with pytest.raises(DesignError, match=r"^Connects to: at most 150 links in a design, not 190"):
+        design_from_data({"components": components})
+
+
+def test_every_id_used_twice_is_named_once() -> None:
+    components = [
+        {"id": f"c{i % 3}", "name": "x", "kind": "tool", "phase": "model"} for i in range(9)
+    ]
+
+    with pytest.raises(DesignError) as caught:
+        design_from_data({"components": components})
+
+    assert caught.value.problems == [
+        f"Own component 'c{i}': the id is used twice" for i in range(3)
+    ]
+
+
+def test_a_key_given_twice_in_a_file_is_refused_naming_the_key() -> None:
+    with pytest.raises(DesignError, match=r"^file: the key 'ttft_ms' appears twice in one object"):
+        parse_design('{"constraints": {"ttft_ms": 500, "ttft_ms": 900}}')
