@@ -37,7 +37,12 @@ _HIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
 )
-_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()<>#+-.!|~$:&")
+# Inline syntax anywhere in a line: escapes, code, emphasis, links and images (`[`, and `(` to
+# be inert twice over), HTML and autolinks (`<`), headings, tables, strikethrough, LaTeX (`$`),
+# entities, Streamlit directives (`:red[...]` needs `[`). Block syntax counts only at the start
+# of the (single) line.
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()<>#|~$&!")
+_BLOCK_START = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
 
 
 def normalise(text: str) -> str:
@@ -45,13 +50,29 @@ def normalise(text: str) -> str:
     return _HIDDEN.sub("", text)
 
 
+# GFM's autolink literals (Streamlit renders Markdown with remark-gfm) and Streamlit's icon and
+# emoji shortcodes (`:material/home:`, `:smile:`) are found in the text after escapes are
+# decoded, so no escape stops `http://x`, `www.x` or `a@x.y` becoming a link: a word joiner
+# (invisible, U+2060) after the scheme, the `www`, the `@` or a shortcode's colon does.
+WORD_JOINER: Final = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<![a-z0-9])(https?(?=://)|www(?=\.))|@(?=[-\w])|:(?=[a-z])")
+
+
 def markdown(text: str) -> str:
     """Return user text to show literally in Markdown: one line, all syntax escaped."""
     flat = " ".join(normalise(text).split())  # a newline would start a heading, list or quote
+    flat = _AUTOLINK.sub(lambda match: match[0] + WORD_JOINER, flat)
     # `<` becomes a character reference: not even an escaped `<` reaches the page.
-    return "".join(
+    shown = "".join(
         "&lt;" if ch == "<" else f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in flat
     )
+    # A list item (`- x`, `+ x`, `1. x`, `2) x`) or a setext underline starts the line.
+    if match := _BLOCK_START.match(shown):
+        end = match.end()
+        marker = end if shown[:end].isdigit() else end - 1
+        shown = f"{shown[:marker]}\\{shown[marker:]}"
+    # As in model-written text: a script scheme's colon as a reference, unlinkable anywhere.
+    return _SCRIPT_SCHEME.sub(r"\1\2&#58;", shown)
 
 
 def code(text: str) -> str:

@@ -3,6 +3,7 @@ rendered Markdown has nothing live from it (shared by unit, AppTest and browser 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 from markdown_it import MarkdownIt
@@ -32,9 +33,14 @@ CORPUS: Final = (
     "# heading\n- list\n> quote",
     "`code` | pipe |",
 )
+# Not U+2060 (word joiner): the escaper writes it on purpose, to stop GFM autolinks.
 HIDDEN_CHARACTERS: Final = frozenset(
     "\x00\x07\x1b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u200e"
-    "\u200f\u2060\ufeff"
+    "\u200f\ufeff"
+)
+# remark-gfm (Streamlit's Markdown) links these in the text left after escapes are decoded.
+GFM_AUTOLINK: Final = re.compile(
+    r"(?i)(?:^|[^a-z0-9])(https?://|www\.)|[-.\w+]+@[-\w]+(?:\.[-\w]+)+"
 )
 ALL: Final = " ".join(CORPUS)
 # The one payload that fits the 80-character names and still holds an image and a link.
@@ -89,7 +95,10 @@ def _gpu() -> dict[str, Any]:
     }  # fmt: skip
 
 
-_PARSER: Final = MarkdownIt("gfm-like")  # CommonMark with tables and GFM-style autolinks
+# CommonMark with tables and links for http(s) URLs; remark-gfm (Streamlit) links no bare
+# domain, so fuzzy domains are off here too, and its www. and e-mail links are GFM_AUTOLINK.
+_PARSER: Final = MarkdownIt("gfm-like")
+_PARSER.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
 
 
 def live_parts(markdown: str) -> list[str]:
@@ -108,6 +117,10 @@ def live_parts(markdown: str) -> list[str]:
                 found.append(f"link {href}")
         elif token.type in ("html_inline", "html_block"):
             found.append(f"html {token.content.strip()[:40]}")
+        elif token.type == "text" and (link := GFM_AUTOLINK.search(token.content)):
+            found.append(f"autolink {link[0]}")
+        elif token.type == "text" and ":material/home:" in token.content:
+            found.append("icon :material/home:")  # Streamlit reads icons in decoded text
     found += [f"latex {mark}" for mark in ("$x^2$", "$$y$$") if mark in markdown]
     found += [f"directive {mark}" for mark in (":red[", ":material/home:") if mark in markdown]
     found += [f"hidden U+{ord(c):04X}" for c in HIDDEN_CHARACTERS & set(markdown)]

@@ -86,7 +86,7 @@ def test_the_report_lists_each_flag_with_its_component() -> None:
     flags = report[report.index("## Flags") : report.index("## Key estimates")]
     assert "**error** · LLM: " in flags
     assert "ceiling" in flags
-    assert "**warning** · Retriever: rubric\\: check recall" in flags
+    assert "**warning** · Retriever: rubric: check recall" in flags
 
 
 def test_a_design_without_rag_or_gpus_says_so_instead_of_listing_settings() -> None:
