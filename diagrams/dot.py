@@ -42,9 +42,11 @@ WARNING_SIGN = "\u26a0"
 
 # A backslash needs no escaping in HTML labels, but it is the escape character of DOT's quoted
 # strings, so turning it into an entity keeps user backslashes out of the DOT text altogether.
+# dot 2.43 fails on a label that is a lone "]" ("syntax error in line 1"): brackets as references.
 _ENTITIES = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\\": "&#92;"}
-)
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\\": "&#92;",
+     "[": "&#91;", "]": "&#93;"}
+)  # fmt: skip
 
 # Top to bottom: the request path is one column read downwards, with ingestion, training and
 # evaluation as columns beside it, so the drawing has a screen's shape rather than a 5:1 strip.

@@ -74,7 +74,7 @@ EntryId = Annotated[str, Field(max_length=64)]
 def _named(text: str) -> str:
     """Return a name without invisible characters; one of nothing but those is no name."""
     clean = normalise(text)
-    if not clean.strip():
+    if not clean:
         raise ValueError("must not be empty")
     return clean
 
@@ -391,6 +391,8 @@ CUSTOM_GPU_FIELDS: Final[dict[str, tuple[str, float, float]]] = {
     "bandwidth_tbs": ("Bandwidth (TB/s)", 0.01, 1_000.0),
     "dense_tflops": ("Dense TFLOPS", 0.01, 10_000_000.0),
     "usd_per_hour": ("Price ($ per GPU-hour)", 0.0001, 100_000.0),
+    "prices": ("Provider prices ($ per GPU-hour)", 0.0001, 100_000.0),
+    "interconnect_gbps": ("Interconnect (GB/s per direction)", 0.1, 100_000.0),
 }
 CUSTOM_TEXT_FIELDS: Final = ("name", "source", "as_of")
 
@@ -398,15 +400,28 @@ CUSTOM_TEXT_FIELDS: Final = ("name", "source", "as_of")
 def _bounded_entry(entry: E, table: dict[str, tuple[str, float, float]]) -> E:
     """Return a design's own catalog entry with clean text, or raise naming the number at fault."""
     for name in type(entry).model_fields:
-        value = getattr(entry, name)
         title, low, high = table.get(name, (name, -DEFAULT_BOUND, DEFAULT_BOUND))
-        for number in value.values() if isinstance(value, dict) else (value,):
-            if isinstance(number, int | float) and not isinstance(number, bool):
-                _check_number(title, number, low, high)
+        for number in _numbers(getattr(entry, name)):
+            _check_number(title, number, low, high)
     cleaned = {name: normalise(getattr(entry, name)) for name in CUSTOM_TEXT_FIELDS}
-    if not cleaned["name"].strip():
+    if not cleaned["name"]:
         raise ValueError("Name: must not be empty")
     return entry.model_copy(update=cleaned)
+
+
+def _numbers(value: object) -> list[float]:
+    """Return the numbers in a field's value, within dicts, tuples and nested entries too."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int | float):
+        return [value]
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in _numbers(item)]
+    if isinstance(value, tuple | list):
+        return [n for item in value for n in _numbers(item)]
+    if isinstance(value, BaseModel):
+        return [n for field in type(value).model_fields for n in _numbers(getattr(value, field))]
+    return []
 
 
 def _check_number(title: str, number: float, low: float, high: float) -> None:

@@ -33,9 +33,12 @@ from urllib.parse import quote
 # Arabic letter mark; zero-width space, joiners and LTR/RTL marks; bidi embeddings and
 # overrides; word joiner and invisible operators; bidi isolates; the byte-order mark; lone
 # surrogates (not encodable).
+# A zero-width joiner between two emoji is kept: it builds one emoji (👩🏽‍💻) out of several.
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\ufe0f"
 _HIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b\u200c\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+    f"|(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])"
 )
 # Inline syntax anywhere in a line: escapes, code, emphasis, links and images (`[`, and `(` to
 # be inert twice over), HTML and autolinks (`<`), headings, tables, strikethrough, LaTeX (`$`),
