@@ -42,9 +42,10 @@ _HIDDEN = re.compile(
 )
 # Inline syntax anywhere in a line: escapes, code, emphasis, links and images (`[`, and `(` to
 # be inert twice over), HTML and autolinks (`<`), headings, tables, strikethrough, LaTeX (`$`),
-# entities, Streamlit directives (`:red[...]` needs `[`). Block syntax counts only at the start
+# entities, Streamlit directives (`:red[...]` needs `[`), `+` (a list marker; escaped anywhere,
+# as before). Block syntax counts only at the start
 # of the (single) line.
-_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()<>#|~$&!")
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()<>#|~$&!+")
 _BLOCK_START = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
 
 

@@ -21,7 +21,16 @@ PARTS: list[type[BaseModel]] = [
 # The design's own model and GPU entries are catalog entries; their labels sit with their
 # bounds in playbook.design (CUSTOM_MODEL_FIELDS, CUSTOM_GPU_FIELDS).
 DESCRIBED_PARTS = [part for part in PARTS if part.__module__ == "playbook.design"]
-WIDGETS = {"slider", "stepped_slider", "select", "multiselect", "toggle", "text", "long_text"}
+WIDGETS = {
+    "slider",
+    "stepped_slider",
+    "number",
+    "select",
+    "multiselect",
+    "toggle",
+    "text",
+    "long_text",
+}
 
 
 def _fields() -> list[tuple[type[BaseModel], str]]:
