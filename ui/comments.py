@@ -168,7 +168,7 @@ def _delete(prefix: str, thread: Thread, comment_id: int) -> None:
     try:
         thread.delete(comment_id)
     except _FAILURES as exc:
-        _message(prefix, f"Not deleted: {exc}", ok=False)
+        _message(prefix, f"Not deleted: {escape_markdown(str(exc))}", ok=False)
         return
     _message(prefix, "Comment deleted.", ok=True)
 
