@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import calibrate, comments, db, diagram, load, pages, planner_timing
+from bench import calibrate, comments, db, diagram, load, pages, planner_timing, validation
 from playbook.catalog import load_catalog
 
 
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     db.run()
     pages.run()
     comments.run()
+    validation.run()
     if args.load_seconds > 0:
         print()
         load.run(args.load_seconds)

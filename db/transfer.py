@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Final, NoReturn
 
 from sqlalchemy import Engine
@@ -10,6 +9,8 @@ from sqlalchemy import Engine
 from db.designs import load_design, save_design
 from db.records import DesignImportError, DesignSummary
 from playbook import Design, DesignError, design_from_data, dump_design
+from playbook.codec import decode_json
+from playbook.design import size_problems
 from playbook.migrations import migrate_design_data
 
 # A design is a few kB; each of its notes is at most 10,000 characters.
@@ -37,11 +38,12 @@ def parse_import(text: str | bytes) -> Design:
     if len(text) > MAX_IMPORT_BYTES:
         _refuse([f"file: at most {MAX_IMPORT_BYTES:,} bytes, not {len(text):,}"])
     try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
-        _refuse([f"file: not valid JSON: {exc}"])
-    except RecursionError:
-        _refuse(["file: nested too deeply to be a design"])
+        # Refuses duplicate keys, NaN and Infinity, naming the key or the problem.
+        data = decode_json(text)
+    except DesignError as exc:
+        _refuse(exc.problems)
+    if isinstance(data, dict) and (too_large := size_problems(data)):
+        _refuse(too_large)  # counted before any walk over the whole file
     if path := _first_unpaired_surrogate(data):
         _refuse([f"{path}: contains an unpaired surrogate, which is not text"])
     try:
@@ -50,10 +52,6 @@ def parse_import(text: str | bytes) -> Design:
         _refuse(exc.problems)
     except RecursionError:
         _refuse(["file: nested too deeply to be a design"])
-
-
-def _no_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _refuse(problems: list[str]) -> NoReturn:

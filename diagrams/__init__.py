@@ -3,15 +3,25 @@
 from collections.abc import Iterable
 
 from diagrams.annotate import Annotations, annotate
-from diagrams.dot import DotNotFoundError, escape_html_label, render, to_dot
+from diagrams.dot import (
+    DotFailedError,
+    DotNotFoundError,
+    DotTimeoutError,
+    escape_html_label,
+    render,
+    to_dot,
+)
 from diagrams.export import EXPORT_FORMATS, FILE_TYPES, ExportFormat, export
 from diagrams.graph import (
+    MAX_DIAGRAM_EDGES,
     MAX_DIAGRAM_NODES,
     DiagramTooLargeError,
     Finding,
     build_graph,
+    check_design_size,
     check_graph,
     check_size,
+    diagram_size,
     findings_from_review,
     link_targets,
 )
@@ -40,19 +50,24 @@ def design_mermaid(
 __all__ = [
     "EXPORT_FORMATS",
     "FILE_TYPES",
+    "MAX_DIAGRAM_EDGES",
     "MAX_DIAGRAM_NODES",
     "Annotations",
     "DiagramTooLargeError",
+    "DotFailedError",
     "DotNotFoundError",
+    "DotTimeoutError",
     "ExportFormat",
     "Finding",
     "annotate",
     "build_graph",
+    "check_design_size",
     "check_graph",
     "check_size",
     "design_dot",
     "design_mermaid",
     "design_report",
+    "diagram_size",
     "escape_html_label",
     "escape_mermaid",
     "export",

@@ -6,12 +6,14 @@ by `escape_html_label`. Node ids are our own slugs and every other attribute is 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import shutil
+import subprocess
+from typing import Any, Final, Literal
 
 import graphviz
 import networkx as nx
 
-from diagrams.graph import SLUG, check_size
+from diagrams.graph import SLUG, DiagramTooLargeError, check_size
 from diagrams.legend import LEGEND_NODE, legend_label
 from diagrams.style import (
     CLUSTER_STYLES,
@@ -40,9 +42,11 @@ WARNING_SIGN = "\u26a0"
 
 # A backslash needs no escaping in HTML labels, but it is the escape character of DOT's quoted
 # strings, so turning it into an entity keeps user backslashes out of the DOT text altogether.
+# dot 2.43 fails on a label that is a lone "]" ("syntax error in line 1"): brackets as references.
 _ENTITIES = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\\": "&#92;"}
-)
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\\": "&#92;",
+     "[": "&#91;", "]": "&#93;"}
+)  # fmt: skip
 
 # Top to bottom: the request path is one column read downwards, with ingestion, training and
 # evaluation as columns beside it, so the drawing has a screen's shape rather than a 5:1 strip.
@@ -71,10 +75,21 @@ EDGE_ATTRS = {"fontname": FONT, "arrowsize": "0.7", "penwidth": "1.1"}
 
 # Flows whose edges into or out of the request path do not decide where their ends are ranked.
 OFF_PATH_FLOWS = frozenset({"data", "training", "eval"})
+# The largest valid design lays out in well under a second (`make bench`); a layout still
+# running after this long is stopped rather than holding a server core.
+DOT_TIMEOUT_S: Final = 20.0
 
 
 class DotNotFoundError(RuntimeError):
     """Graphviz's `dot` program is not installed, so diagrams cannot be rendered."""
+
+
+class DotTimeoutError(DiagramTooLargeError):
+    """Graphviz's `dot` did not finish laying out a diagram within `DOT_TIMEOUT_S` seconds."""
+
+
+class DotFailedError(RuntimeError):
+    """Graphviz's `dot` exited with an error (its first line of stderr is in the message)."""
 
 
 def escape_html_label(text: str, *, max_length: int = MAX_LABEL_LENGTH) -> str:
@@ -225,11 +240,31 @@ def _slug(node: str) -> str:
 
 def render(dot_source: str, *, fmt: Literal["svg", "png", "json"]) -> bytes:
     """Return `dot_source` laid out by Graphviz's `dot` as SVG, PNG or JSON (the layout) bytes."""
-    try:
-        output: bytes = graphviz.Source(dot_source).pipe(format=fmt)
-    except graphviz.ExecutableNotFound as exc:
+    return run_dot(dot_source, fmt=fmt, timeout_s=DOT_TIMEOUT_S)
+
+
+def run_dot(dot_source: str, *, fmt: str, timeout_s: float) -> bytes:
+    """Return `dot -T<fmt>`'s output for `dot_source`, stopping dot after `timeout_s` seconds."""
+    program = shutil.which("dot")
+    if program is None:
         raise DotNotFoundError(
             "Graphviz's `dot` program was not found on PATH; install Graphviz "
             "(Debian/Ubuntu: apt-get install graphviz, macOS: brew install graphviz)"
+        )
+    try:
+        done = subprocess.run(
+            [program, f"-T{fmt}"],
+            input=dot_source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout_s,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:  # run() has killed dot by then
+        raise DotTimeoutError(
+            f"Graphviz's dot did not finish laying out the diagram within {timeout_s:g} s and "
+            "was stopped; remove some of the design's own components or their links"
         ) from exc
-    return output
+    if done.returncode != 0:
+        first = done.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
+        raise DotFailedError(f"Graphviz's dot failed: {first[0] if first else done.returncode}")
+    return done.stdout

@@ -24,25 +24,59 @@ from playbook.catalog import Catalog
 from playbook.design import Design, catalog_for
 
 __all__ = [
+    "BUILT_IN_EDGES",
+    "BUILT_IN_NODES",
+    "MAX_DIAGRAM_EDGES",
     "MAX_DIAGRAM_NODES",
     "SLUG",
     "DiagramTooLargeError",
     "Finding",
     "build_graph",
+    "check_design_size",
     "check_graph",
     "check_size",
+    "diagram_size",
     "findings_from_review",
     "link_targets",
 ]
 
-# Hundreds of nodes freeze the browser tab st.graphviz_chart lays them out in (STACK_NOTES);
-# Graphviz's dot lays out 150 of ours in about 0.06 s here. A full design has about 35 built-in
-# nodes, so this leaves room for over 100 of a user's own components.
+# Hundreds of nodes freeze the browser tab st.graphviz_chart lays them out in (STACK_NOTES),
+# and so do thousands of edges: 60 fully linked components (3,540 links) froze a tab for over
+# five minutes and kept dot busy past 120 s. The design's own limits (playbook.design:
+# MAX_COMPONENTS, MAX_LINKS) keep every valid design inside these; `make bench` times dot on
+# the largest one.
 MAX_DIAGRAM_NODES: Final = 150
+MAX_DIAGRAM_EDGES: Final = 320
+# Upper bounds of what the phases draw without the user's own components (a design with every
+# phase switched on draws 28 nodes and 29 edges; a unit test keeps these bounds true).
+BUILT_IN_NODES: Final = 40
+BUILT_IN_EDGES: Final = 60
 
 
 class DiagramTooLargeError(ValueError):
-    """The diagram has more nodes than a browser lays out without freezing."""
+    """The diagram has more nodes or edges than a browser lays out without freezing."""
+
+
+def diagram_size(design: Design) -> tuple[int, int]:
+    """Return at most how many nodes and edges `design`'s diagram has, counted from the design.
+
+    Each own component is a node with its links, plus at most one edge anchoring it when it has
+    none; nothing is built, so a design too large to draw costs a count.
+    """
+    links = sum(len(component.connects_to) for component in design.components)
+    own = len(design.components)
+    return BUILT_IN_NODES + own, BUILT_IN_EDGES + links + own
+
+
+def check_design_size(design: Design) -> None:
+    """Raise `DiagramTooLargeError` when `design`'s diagram could exceed the node or edge limit."""
+    nodes, edges = diagram_size(design)
+    if nodes > MAX_DIAGRAM_NODES or edges > MAX_DIAGRAM_EDGES:
+        raise DiagramTooLargeError(
+            f"the diagram could have {nodes:,} nodes and {edges:,} edges, more than the "
+            f"{MAX_DIAGRAM_NODES} nodes and {MAX_DIAGRAM_EDGES} edges a browser lays out "
+            "without freezing; remove some of the design's own components or their links"
+        )
 
 
 def build_graph(
@@ -57,7 +91,9 @@ def build_graph(
 
     The numbers come from `analysis`, the design's one analysis; without it they are computed.
     `numbers=False` draws the structure alone (no estimates, no flags), which needs no analysis.
+    Raises `DiagramTooLargeError` before building anything when the design is too large to draw.
     """
+    check_design_size(design)
     catalog = catalog or catalog_for(design)
     graph = nx.DiGraph()
     answers = add_request_path(graph, design, catalog)
@@ -143,12 +179,13 @@ def _node_problems(graph: nx.DiGraph, node: str) -> list[str]:
 
 
 def check_size(graph: nx.DiGraph) -> None:
-    """Raise `DiagramTooLargeError` when `graph` has more than `MAX_DIAGRAM_NODES` nodes."""
-    count = graph.number_of_nodes()
-    if count > MAX_DIAGRAM_NODES:
+    """Raise `DiagramTooLargeError` when `graph` has more nodes or edges than the limits."""
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+    if nodes > MAX_DIAGRAM_NODES or edges > MAX_DIAGRAM_EDGES:
         raise DiagramTooLargeError(
-            f"the diagram has {count} nodes, more than the {MAX_DIAGRAM_NODES} a browser lays "
-            "out without freezing; remove some of the design's own components"
+            f"the diagram has {nodes:,} nodes and {edges:,} edges, more than the "
+            f"{MAX_DIAGRAM_NODES} nodes and {MAX_DIAGRAM_EDGES} edges a browser lays out "
+            "without freezing; remove some of the design's own components or their links"
         )
 
 

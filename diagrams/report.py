@@ -1,6 +1,7 @@
 """A Markdown design report: the phases' decisions and notes, the key numbers, the diagram.
 
-Every string that is not our own constant text goes through `escape_markdown`, so a title,
+Row names are the fields' labels from `playbook.design`. Every string that is not our own
+constant text goes through `escape_markdown` (`playbook.sanitize.markdown`), so a title,
 note or component name cannot add headings, links, HTML or Streamlit directives.
 """
 
@@ -9,13 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import networkx as nx
+from pydantic import BaseModel
 
 from diagrams.graph import Finding, build_graph
 from diagrams.mermaid import to_mermaid
 from playbook.analysis import Figures, figures
 from playbook.catalog import Catalog, name_of
-from playbook.design import Design, inapplicable_failure_modes
+from playbook.design import (
+    Constraints,
+    Design,
+    Evaluation,
+    ModelChoice,
+    Retrieval,
+    Serving,
+    Technique,
+    inapplicable_failure_modes,
+)
 from playbook.estimates.base import Estimate
+from playbook.fields import field_meta
 from playbook.format import duration, money
 from playbook.labels import (
     CHUNKING,
@@ -99,23 +111,31 @@ def _on(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _label(part: type[BaseModel], field: str) -> str:
+    # The label a page shows for the field, from beside the field in playbook.design.
+    described = field_meta(part, field)
+    return described.label if described else field
+
+
+def _with_unit(part: type[BaseModel], field: str, value: object) -> str:
+    described = field_meta(part, field)
+    unit = described.unit if described else ""
+    if isinstance(value, bool):
+        return _on(value)
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+    if unit == "$":
+        return f"${shown}"
+    if unit == "%":
+        return f"{shown}%"
+    return f"{shown} {unit}" if unit else shown
+
+
 def _constraints(design: Design) -> str:
     c = design.constraints
     rows: list[tuple[str, object]] = [
-        ("Accuracy bar", f"{c.accuracy_bar_pct:g}%"),
-        ("Time to first token", f"{c.ttft_ms:,} ms"),
-        ("Inter-token latency", f"{c.itl_ms:,} ms"),
-        ("Whole response", f"{c.total_response_s:g} s"),
-        ("Cost per request", f"${c.cost_per_request_usd:g}"),
-        ("Cost per user per month", f"${c.cost_per_user_month_usd:g}"),
-        ("Peak QPS", f"{c.peak_qps:g}"),
-        ("Concurrent users", f"{c.concurrent_users:,}"),
-        ("Monthly active users", f"{c.monthly_active_users:,}"),
-        ("Corpus", f"{c.corpus_documents:,} documents of {c.avg_document_tokens:,} tokens"),
-        ("Request", f"{c.avg_prompt_tokens:,} prompt + {c.avg_output_tokens:,} output tokens"),
-        ("Knowledge gap", _on(c.knowledge_gap)),
-        ("Style gap", _on(c.style_gap)),
-        ("On premises", _on(c.on_prem)),
+        (_label(Constraints, field), _with_unit(Constraints, field, getattr(c, field)))
+        for field in Constraints.model_fields
+        if field != "notes"
     ]
     return _section(1, "constraints", _table(rows), _notes(c.notes))
 
@@ -124,9 +144,9 @@ def _technique(design: Design) -> str:
     t = design.technique
     recommended = recommend_technique(design.constraints).rungs
     rows: list[tuple[str, object]] = [
-        ("Rungs", " + ".join(RUNGS[rung] for rung in t.rungs)),
+        (_label(Technique, "rungs"), " + ".join(RUNGS[rung] for rung in t.rungs)),
         ("Ladder recommends", " + ".join(RUNGS[rung] for rung in recommended)),
-        ("Justification", t.justification),
+        (_label(Technique, "justification"), t.justification),
     ]
     problems = "\n".join(f"- {_md(finding.message)}" for finding in check_technique(design))
     return _section(2, "technique", _table(rows), problems, _notes(t.notes))
@@ -135,15 +155,16 @@ def _technique(design: Design) -> str:
 def _model(design: Design, catalog: Catalog) -> str:
     m = design.model
     names = catalog.hosted_models + catalog.open_models
-    rows: list[tuple[str, object]] = [("Kind", MODEL_KINDS[m.kind])]
+    rows: list[tuple[str, object]] = [(_label(ModelChoice, "kind"), MODEL_KINDS[m.kind])]
     if m.kind == "hosted":
-        rows.append(("Model", name_of(names, m.hosted_model)))
+        rows.append((_label(ModelChoice, "hosted_model"), name_of(names, m.hosted_model)))
     elif m.kind == "self_hosted":
-        rows.append(("Model", name_of(names, m.open_model)))
+        rows.append((_label(ModelChoice, "open_model"), name_of(names, m.open_model)))
     else:
+        small, large = _label(ModelChoice, "small_model"), _label(ModelChoice, "large_model")
         rows += [
-            ("Small model", f"{name_of(names, m.small_model)} ({m.small_share_pct}% of traffic)"),
-            ("Large model", f"{name_of(names, m.large_model)} ({100 - m.small_share_pct}%)"),
+            (small, f"{name_of(names, m.small_model)} ({m.small_share_pct}% of traffic)"),
+            (large, f"{name_of(names, m.large_model)} ({100 - m.small_share_pct}%)"),
         ]
     return _section(3, "model", _table(rows), _notes(m.notes))
 
@@ -153,16 +174,25 @@ def _retrieval(design: Design, catalog: Catalog) -> str:
     if not design.uses_rag:
         return _section(4, "retrieval", "Not used: the technique has no RAG rung.", _notes(r.notes))
     rows: list[tuple[str, object]] = [
-        (
-            "Chunking",
-            f"{CHUNKING[r.chunking]}, {r.chunk_tokens} tokens, {r.chunk_overlap_tokens} overlap",
+        (_label(Retrieval, "chunking"), CHUNKING[r.chunking]),
+        *(
+            (_label(Retrieval, field), _with_unit(Retrieval, field, getattr(r, field)))
+            for field in ("chunk_tokens", "chunk_overlap_tokens")
         ),
-        ("Embedding model", name_of(catalog.embedding_models, r.embedding_model)),
-        ("Index", INDEXES[r.index]),
-        ("Hybrid BM25", _on(r.bm25_hybrid)),
-        ("Reranker", f"top {r.top_k} to {r.rerank_top_n}" if r.reranker else "no"),
-        ("Recall@k target", f"{r.recall_at_k_target_pct:g}%"),
-        ("Untrusted documents", _on(r.untrusted_documents)),
+        (
+            _label(Retrieval, "embedding_model"),
+            name_of(catalog.embedding_models, r.embedding_model),
+        ),
+        (_label(Retrieval, "index"), INDEXES[r.index]),
+        (_label(Retrieval, "bm25_hybrid"), _on(r.bm25_hybrid)),
+        (
+            _label(Retrieval, "reranker"),
+            f"top {r.top_k} to {r.rerank_top_n}" if r.reranker else "no",
+        ),
+        *(
+            (_label(Retrieval, field), _with_unit(Retrieval, field, getattr(r, field)))
+            for field in ("recall_at_k_target_pct", "untrusted_documents")
+        ),
     ]
     return _section(4, "retrieval", _table(rows), _notes(r.notes))
 
@@ -171,24 +201,17 @@ def _serving(design: Design, catalog: Catalog) -> str:
     s = design.serving
     if not design.self_hosts:
         return _section(5, "serving", "Not used: every model is hosted.", _notes(s.notes))
-    options = [
-        name
-        for name, on in (
-            ("continuous batching", s.continuous_batching),
-            ("paged attention", s.paged_attention),
-            ("speculative decoding", s.speculative_decoding),
-            ("prefix caching", s.prefix_caching),
-        )
-        if on
-    ]
+    switches = ("continuous_batching", "paged_attention", "speculative_decoding", "prefix_caching")
+    options = [_label(Serving, name) for name in switches if getattr(s, name)]
     rows: list[tuple[str, object]] = [
-        ("Engine", ENGINES[s.engine]),
+        (_label(Serving, "engine"), ENGINES[s.engine]),
         (
             "GPUs",
             f"{s.replicas} replica(s) of {s.gpus_per_replica}× {name_of(catalog.gpus, s.gpu)}",
         ),
-        ("Precision", f"{PRECISIONS[s.precision]} weights, {PRECISIONS[s.kv_cache_precision]} KV"),
-        ("Context", f"{s.max_context_tokens:,} tokens"),
+        (_label(Serving, "precision"), PRECISIONS[s.precision]),
+        (_label(Serving, "kv_cache_precision"), PRECISIONS[s.kv_cache_precision]),
+        (_label(Serving, "max_context_tokens"), f"{s.max_context_tokens:,} tokens"),
         ("Options", ", ".join(options)),
     ]
     return _section(5, "serving", _table(rows), _notes(s.notes))
@@ -197,11 +220,17 @@ def _serving(design: Design, catalog: Catalog) -> str:
 def _evaluation(design: Design) -> str:
     e = design.evaluation
     rows: list[tuple[str, object]] = [
-        ("Golden set", f"{e.golden_set_size:,} examples"),
-        ("Offline metrics", ", ".join(OFFLINE_METRICS[m] for m in e.offline_metrics)),
-        ("Online metrics", ", ".join(ONLINE_METRICS[m] for m in e.online_metrics)),
-        ("LLM-as-judge", _on(e.llm_as_judge)),
-        ("Red-team set", _on(e.red_team_set)),
+        (_label(Evaluation, "golden_set_size"), f"{e.golden_set_size:,} examples"),
+        (
+            _label(Evaluation, "offline_metrics"),
+            ", ".join(OFFLINE_METRICS[m] for m in e.offline_metrics),
+        ),
+        (
+            _label(Evaluation, "online_metrics"),
+            ", ".join(ONLINE_METRICS[m] for m in e.online_metrics),
+        ),
+        (_label(Evaluation, "llm_as_judge"), _on(e.llm_as_judge)),
+        (_label(Evaluation, "red_team_set"), _on(e.red_team_set)),
     ]
     ruled_out = inapplicable_failure_modes(design)
     rows += [

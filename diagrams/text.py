@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playbook.sanitize import normalise
+
 ELLIPSIS = "\u2026"
 
 
@@ -9,7 +11,8 @@ def clean_text(text: str, *, max_length: int) -> str:
     """Return `text` as one line of drawable characters, at most `max_length` long."""
     if max_length < 1:
         raise ValueError(f"max_length must be at least 1, not {max_length}")
-    kept = "".join(char for char in text if char.isspace() or _drawable(char))
+    # The one normaliser every target shares, then what Graphviz's XML labels cannot hold.
+    kept = "".join(char for char in normalise(text) if char.isspace() or _drawable(char))
     one_line = " ".join(kept.split())  # any newline, tab or other space becomes a single space
     if len(one_line) > max_length:
         one_line = one_line[: max_length - 1].rstrip() + ELLIPSIS

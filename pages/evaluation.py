@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playbook.design import inapplicable_failure_modes
-from playbook.labels import FAILURE_MODES, MITIGATIONS, OFFLINE_METRICS, ONLINE_METRICS
+from playbook.labels import FAILURE_MODES
 from playbook.rubric.mitigations import choices_for
 from ui import frame, state, widgets
 from ui.layout import columns
@@ -15,27 +15,15 @@ offline, online = columns(2, border=True)
 with offline:
     st.markdown("**Offline**")
     widgets.stepped_slider(
-        "evaluation", "golden_set_size", "Golden set (examples; 0 = none)",
+        "evaluation", "golden_set_size",
         options=[0, 50, 100, 200, 500, 1_000, 5_000],
     )  # fmt: skip
-    widgets.multiselect(
-        "evaluation", "offline_metrics", "Offline metrics",
-        options=list(OFFLINE_METRICS), format_func=OFFLINE_METRICS.__getitem__,
-    )  # fmt: skip
-    widgets.toggle(
-        "evaluation", "red_team_set", "Red-team set",
-        help="Jailbreaks, prompt injections and PII-extraction attempts, run before each release.",
-    )  # fmt: skip
+    widgets.multiselect("evaluation", "offline_metrics")
+    widgets.toggle("evaluation", "red_team_set")
 with online:
     st.markdown("**Online**")
-    widgets.multiselect(
-        "evaluation", "online_metrics", "Online metrics",
-        options=list(ONLINE_METRICS), format_func=ONLINE_METRICS.__getitem__,
-    )  # fmt: skip
-    widgets.toggle(
-        "evaluation", "llm_as_judge", "LLM-as-judge on sampled traffic",
-        help="A strong model grades a sample of live answers for continuous monitoring.",
-    )  # fmt: skip
+    widgets.multiselect("evaluation", "online_metrics")
+    widgets.toggle("evaluation", "llm_as_judge")
 
 not_applicable = inapplicable_failure_modes(design)
 st.markdown("**Failure modes** and the mitigation for each")
@@ -45,11 +33,9 @@ with st.container(border=True):
         reason = not_applicable.get(mode)
         with grid[index % 2]:
             widgets.select(
-                "evaluation", "mitigations",
-                f"{name} (not applicable: {reason})" if reason else name,
+                "evaluation", "mitigations", item=mode, disabled=reason is not None,
+                label=f"{name} (not applicable: {reason})" if reason else None,
                 options=list(choices_for(mode, design.evaluation.mitigations[mode])),
-                format_func=MITIGATIONS.__getitem__, item=mode,
-                disabled=reason is not None,
             )  # fmt: skip
 
 frame.phase_footer("evaluation")

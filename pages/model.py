@@ -35,38 +35,32 @@ def _open_model(model_id: str) -> str:
 
 choices, panel = st.columns([3, 2], gap="medium")
 with choices:
-    widgets.select(
-        "model", "kind", "Model class",
-        options=list(MODEL_KINDS), format_func=MODEL_KINDS.__getitem__, horizontal_radio=True,
-    )  # fmt: skip
+    widgets.select("model", "kind", horizontal_radio=True)
     kind = state.design().model.kind
     st.caption(f"{MODEL_KINDS[kind]}: {MODEL_KIND_WHEN[kind]}.")
     with st.container(border=True):
         if kind == "hosted":
-            widgets.select(
-                "model", "hosted_model", "Hosted model", options=hosted, format_func=_any_model
-            )
+            widgets.select("model", "hosted_model", options=hosted, format_func=_any_model)
         elif kind == "self_hosted":
             widgets.select(
-                "model", "open_model", "Open-weights model",
+                "model", "open_model",
                 options=open_weights, format_func=_open_model,
             )  # fmt: skip
         else:
             small, large = columns(2)
             with small:
                 widgets.select(
-                    "model", "small_model", "Small model (easy requests)",
+                    "model", "small_model",
                     options=open_weights, format_func=_any_model,
                 )  # fmt: skip
             with large:
                 widgets.select(
-                    "model", "large_model", "Large model (hard requests)",
+                    "model", "large_model",
                     options=open_weights + hosted, format_func=_any_model,
                 )  # fmt: skip
             widgets.slider(
-                "model", "small_share_pct", "Share of traffic the small model answers (%)",
+                "model", "small_share_pct",
                 min_value=0, max_value=100, step=5,
-                help="The router sends this share to the small model, the rest to the large one.",
             )  # fmt: skip
     if kind != "hosted":
         custom_entries.model_form()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playbook.catalog import ids, load_catalog, name_of
-from playbook.labels import CHUNKING, INDEXES, compact_number
+from playbook.labels import INDEXES, compact_number
 from ui import frame, navigation, numbers, resources, state, widgets
 
 frame.phase_header("retrieval", ask="Anchor retrieval on chunk count and a recall@k target.")
@@ -23,49 +23,38 @@ else:
     )
     with ingest:
         st.markdown("**Ingestion**")
-        widgets.select(
-            "retrieval", "chunking", "Chunking strategy",
-            options=list(CHUNKING), format_func=CHUNKING.__getitem__, horizontal_radio=True,
-        )  # fmt: skip
+        widgets.select("retrieval", "chunking", horizontal_radio=True)
         widgets.stepped_slider(
-            "retrieval", "chunk_tokens", "Chunk size (tokens)",
+            "retrieval", "chunk_tokens",
             options=[128, 256, 384, 512, 768, 1_024, 2_048],
         )  # fmt: skip
         widgets.slider(
-            "retrieval", "chunk_overlap_tokens", "Chunk overlap (tokens)",
+            "retrieval", "chunk_overlap_tokens",
             min_value=0, max_value=512, step=16,
-            help="Must stay below the chunk size.",
         )  # fmt: skip
         widgets.select(
-            "retrieval", "embedding_model", "Embedding model",
+            "retrieval", "embedding_model",
             options=ids(catalog.embedding_models),
             format_func=lambda i: name_of(catalog.embedding_models, i),
         )  # fmt: skip
-        widgets.toggle(
-            "retrieval", "untrusted_documents", "Documents may be untrusted",
-            help="Web pages, e-mails or user uploads can carry prompt injections.",
-        )  # fmt: skip
+        widgets.toggle("retrieval", "untrusted_documents")
     with search:
         st.markdown("**Search**")
-        widgets.select(
-            "retrieval", "index", "ANN index",
-            options=list(INDEXES), format_func=INDEXES.__getitem__, horizontal_radio=True,
-        )  # fmt: skip
-        widgets.toggle("retrieval", "bm25_hybrid", "BM25 hybrid (keyword + vector)")
-        widgets.toggle("retrieval", "reranker", "Cross-encoder reranker")
+        widgets.select("retrieval", "index", horizontal_radio=True)
+        widgets.toggle("retrieval", "bm25_hybrid")
+        widgets.toggle("retrieval", "reranker")
         widgets.stepped_slider(
-            "retrieval", "top_k", "Candidates retrieved (k)",
+            "retrieval", "top_k",
             options=[5, 10, 20, 50, 100, 200, 500], format_func=compact_number,
         )  # fmt: skip
         widgets.slider(
-            "retrieval", "rerank_top_n", "Passages kept after reranking",
+            "retrieval", "rerank_top_n",
             min_value=1, max_value=50, step=1, disabled=not retrieval.reranker,
             help=None if retrieval.reranker else "Turn the reranker on to set how many it keeps.",
         )  # fmt: skip
         widgets.slider(
-            "retrieval", "recall_at_k_target_pct", "Recall@k target (%)",
+            "retrieval", "recall_at_k_target_pct",
             min_value=0.0, max_value=100.0, step=1.0,
-            help="Share of questions whose answer passage is among the k retrieved.",
         )  # fmt: skip
 
     with panel:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from playbook.catalog import ids, name_of
 from playbook.design import catalog_for
-from playbook.labels import ENGINES, PRECISIONS, compact_number
+from playbook.labels import compact_number
 from ui import custom_entries, frame, navigation, panels, state, widgets
 
 frame.phase_header(
@@ -27,52 +27,29 @@ else:
     features = choices.container(border=True)
     with hardware:
         st.markdown("**Hardware and precision**")
-        widgets.select(
-            "serving", "engine", "Serving engine",
-            options=list(ENGINES), format_func=ENGINES.__getitem__, horizontal_radio=True,
-        )  # fmt: skip
-        widgets.select(
-            "serving", "gpu", "GPU", options=ids(gpus), format_func=lambda i: name_of(gpus, i)
-        )
+        widgets.select("serving", "engine", horizontal_radio=True)
+        widgets.select("serving", "gpu", options=ids(gpus), format_func=lambda i: name_of(gpus, i))
         widgets.stepped_slider(
-            "serving", "gpus_per_replica", "GPUs per replica (tensor parallel)",
+            "serving", "gpus_per_replica",
             options=[1, 2, 4, 8, 16],
         )  # fmt: skip
         widgets.number(
-            "serving", "replicas", "Replicas", min_value=1, max_value=1_000,
+            "serving", "replicas", min_value=1, max_value=1_000,
             help="Any count from 1 to 1,000: the numbers say how many the peak needs.",
         )  # fmt: skip
-        widgets.select(
-            "serving", "precision", "Weight precision",
-            options=list(PRECISIONS), format_func=PRECISIONS.__getitem__,
-        )  # fmt: skip
-        widgets.select(
-            "serving", "kv_cache_precision", "KV-cache precision",
-            options=["fp16", "bf16", "fp8"], format_func=PRECISIONS.__getitem__,
-        )  # fmt: skip
+        widgets.select("serving", "precision")
+        widgets.select("serving", "kv_cache_precision")
         widgets.stepped_slider(
-            "serving", "max_context_tokens", "Maximum context (tokens)",
+            "serving", "max_context_tokens",
             options=[2_048, 4_096, 8_192, 16_384, 32_768, 65_536, 131_072],
             format_func=compact_number,
         )  # fmt: skip
     with features:
         st.markdown("**Scheduler and caches**")
-        widgets.toggle(
-            "serving", "continuous_batching", "Continuous batching",
-            help="New requests join the running batch at every decode step.",
-        )  # fmt: skip
-        widgets.toggle(
-            "serving", "paged_attention", "PagedAttention",
-            help="KV cache in fixed-size blocks: little fragmentation, more concurrent sequences.",
-        )  # fmt: skip
-        widgets.toggle(
-            "serving", "speculative_decoding", "Speculative decoding",
-            help="A draft model proposes tokens the target verifies in one pass: lower ITL.",
-        )  # fmt: skip
-        widgets.toggle(
-            "serving", "prefix_caching", "Prefix caching",
-            help="Reuses the KV cache of a shared system prompt: lower TTFT and prefill cost.",
-        )  # fmt: skip
+        widgets.toggle("serving", "continuous_batching")
+        widgets.toggle("serving", "paged_attention")
+        widgets.toggle("serving", "speculative_decoding")
+        widgets.toggle("serving", "prefix_caching")
 
     with choices:
         custom_entries.gpu_form()

@@ -12,10 +12,7 @@ frame.phase_header(
     "technique", ask="Climb only as high as the bar needs: each rung costs about ten times more."
 )
 
-widgets.multiselect(
-    "technique", "rungs", "Rungs in use (hybrids allowed, e.g. RAG for knowledge + LoRA for style)",
-    options=LADDER, format_func=RUNGS.__getitem__,
-)  # fmt: skip
+widgets.multiselect("technique", "rungs")
 
 design = state.design()
 recommendation = recommend_technique(design.constraints)
@@ -27,7 +24,7 @@ with st.container(border=True):
     for rung, why in recommendation.why_not_below.items():
         st.caption(f"{RUNGS[rung]}, {why}.")
 for finding in check_technique(design):
-    st.warning(finding.message, icon=":material/flag:")
+    st.warning(escape_markdown(finding.message), icon=":material/flag:")
 
 chosen = design.technique.rungs
 for column, rung in zip(columns(len(LADDER), border=True), LADDER, strict=True):
@@ -39,7 +36,7 @@ for column, rung in zip(columns(len(LADDER), border=True), LADDER, strict=True):
         st.caption(f"When {RUNG_WHEN[rung]}.")
 
 widgets.long_text(
-    "technique", "justification", "Why this rung and not the one below",
+    "technique", "justification",
     placeholder="Tie the choice to a Phase 1 number: the gap, the accuracy bar, the cost ceiling.",
 )  # fmt: skip
 

@@ -9,7 +9,8 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from playbook.catalog import retirement_notice
-from playbook.design import Design, Phase, catalog_for
+from playbook.design import Design, ModelChoice, Phase, Serving, catalog_for, label_of
+from playbook.errors import validation_messages
 
 
 class DesignError(ValueError):
@@ -27,11 +28,42 @@ def dump_design(design: Design) -> str:
 
 def parse_design(text: str | bytes) -> Design:
     """Return the design in `text` (JSON), or raise `DesignError` naming every bad field."""
+    return design_from_data(decode_json(text))
+
+
+def decode_json(text: str | bytes) -> Any:
+    """Return decoded JSON, or raise `DesignError`: a key twice in one object is an error too.
+
+    `NaN` and `Infinity` are not JSON numbers and are refused; a number too large for a float
+    (`1e400`) decodes to infinity, which validation refuses with the field's label.
+    """
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DesignError([f"not valid JSON: {exc}"]) from exc
-    return design_from_data(data)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except DuplicateKeyError as exc:
+        raise DesignError([str(exc)]) from exc
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        raise DesignError([f"file: not valid JSON: {exc}"]) from exc
+    except RecursionError as exc:
+        raise DesignError(["file: nested too deeply to be a design"]) from exc
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice; which value was meant is unknowable."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKeyError(
+                f"file: the key {key[:60]!r} appears twice in one object; keep one of them"
+            )
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def design_from_data(data: Any) -> Design:
@@ -41,7 +73,7 @@ def design_from_data(data: Any) -> Design:
     try:
         return Design.model_validate(data)
     except ValidationError as exc:
-        raise DesignError(_problems(exc)) from exc
+        raise DesignError(validation_messages(exc)) from exc
 
 
 def update_design(design: Design, phase: Phase, **changes: Any) -> Design:
@@ -68,27 +100,12 @@ def refuse_retired_choice(before: Design, after: Design, *, today: date) -> None
         model = next((m for m in catalog.hosted_models if m.id == chosen), None)
         if model is not None and model.retired(today):
             notice = retirement_notice(catalog, chosen, today)
-            raise DesignError([f"model.{field}: {notice}"])
+            raise DesignError([f"{label_of(ModelChoice, field)}: {notice}"])
 
 
 def retitle_design(design: Design, **changes: str) -> Design:
     """Return a copy of `design` with new title, scenario or author, validated."""
     return design_from_data({**design.model_dump(mode="json"), **changes})
-
-
-def _problems(exc: ValidationError) -> list[str]:
-    problems = []
-    for error in exc.errors(include_url=False):
-        message = error["msg"].removeprefix("Value error, ")
-        if not error["loc"]:
-            # Whole-design checks name their own fields in the message.
-            problems.extend(message.split("; "))
-            continue
-        where = ".".join(str(part) for part in error["loc"])
-        got = error.get("input")
-        shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
-        problems.append(f"{where}: {message}{shown}")
-    return problems
 
 
 CustomKind = Literal["custom_models", "custom_gpus", "components"]
@@ -98,7 +115,8 @@ def add_custom_entry(design: Design, kind: CustomKind, entry: dict[str, Any]) ->
     """Return a copy of `design` with its own model or GPU added (validated, ids unique)."""
     current = [item.model_dump(mode="json") for item in getattr(design, kind)]
     if any(item["id"] == entry.get("id") for item in current):
-        raise DesignError([f"{kind}: this design already has an entry with id {entry.get('id')!r}"])
+        where = label_of(Design, kind)
+        raise DesignError([f"{where} {str(entry.get('id'))[:64]!r}: the id is already in use"])
     data = design.model_dump(mode="json")
     data[kind] = [*current, entry]
     return design_from_data(data)
@@ -107,18 +125,19 @@ def add_custom_entry(design: Design, kind: CustomKind, entry: dict[str, Any]) ->
 def remove_custom_entry(design: Design, kind: CustomKind, entry_id: str) -> Design:
     """Return a copy of `design` without one of its own models or GPUs, unless it is in use."""
     users = [
-        field
-        for field, value in (
-            ("model.open_model", design.model.open_model),
-            ("model.small_model", design.model.small_model),
-            ("model.large_model", design.model.large_model),
-            ("serving.gpu", design.serving.gpu),
+        label_of(part, field)
+        for part, field, value in (
+            (ModelChoice, "open_model", design.model.open_model),
+            (ModelChoice, "small_model", design.model.small_model),
+            (ModelChoice, "large_model", design.model.large_model),
+            (Serving, "gpu", design.serving.gpu),
         )
         if value == entry_id
     ]
     if users:
         in_use = ", ".join(users)
-        raise DesignError([f"{kind}: {entry_id!r} is in use by {in_use}; change that first"])
+        where = label_of(Design, kind)
+        raise DesignError([f"{where} {entry_id!r}: in use as {in_use}; change that first"])
     data = design.model_dump(mode="json")
     data[kind] = [item for item in data[kind] if item["id"] != entry_id]
     return design_from_data(data)

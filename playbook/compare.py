@@ -9,94 +9,61 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict
 
 from playbook import labels
 from playbook.analysis.figures import Bill, Figures
-from playbook.design import PHASES, Design, Phase
+from playbook.design import (
+    CUSTOM_GPU_FIELDS,
+    CUSTOM_MODEL_FIELDS,
+    PHASES,
+    Component,
+    Design,
+    Phase,
+)
 from playbook.estimates.base import Estimate
 from playbook.estimates.retrieval import RetrievalReport
 from playbook.estimates.serving import ServingReport
+from playbook.fields import FieldMeta, described_fields, field_meta, nested_model
 from playbook.format import duration, money
 
 MISSING: Final = "—"
 # Lists of entries with an id are compared entry by entry, keyed by that id.
 _KEYED: Final = {
-    "components": "Own component",
-    "custom_models": "Custom model",
-    "custom_gpus": "Custom GPU",
+    key: described.label
+    for key in ("components", "custom_models", "custom_gpus")
+    if (described := field_meta(Design, key)) is not None
 }
 _SKIPPED: Final = {"schema_version", "saved_prices"}  # saved_prices: bookkeeping, not a decision
 
-FIELD_LABELS: Final[Mapping[str, str]] = {
-    "title": "Title",
-    "scenario": "Scenario",
-    "author": "Author",
-    "constraints.accuracy_bar_pct": "Acceptable answers (%)",
-    "constraints.ttft_ms": "TTFT target (ms)",
-    "constraints.itl_ms": "ITL target (ms)",
-    "constraints.total_response_s": "Total response (s)",
-    "constraints.cost_per_request_usd": "Cost ceiling per request ($)",
-    "constraints.cost_per_user_month_usd": "Cost ceiling per user per month ($)",
-    "constraints.peak_qps": "Peak QPS",
-    "constraints.concurrent_users": "Concurrent users",
-    "constraints.monthly_active_users": "Monthly active users",
-    "constraints.corpus_documents": "Corpus documents",
-    "constraints.avg_document_tokens": "Tokens per document",
-    "constraints.avg_prompt_tokens": "Prompt tokens",
-    "constraints.avg_output_tokens": "Output tokens",
-    "constraints.knowledge_gap": "Knowledge gap",
-    "constraints.style_gap": "Style gap",
-    "constraints.on_prem": "On-prem only",
-    "technique.rungs": "Rungs of the ladder",
-    "technique.justification": "Justification",
-    "model.kind": "Model kind",
-    "model.hosted_model": "Hosted model",
-    "model.open_model": "Open model",
-    "model.small_model": "Small model",
-    "model.large_model": "Large model",
-    "model.small_share_pct": "Share to the small model (%)",
-    "retrieval.chunking": "Chunking",
-    "retrieval.chunk_tokens": "Chunk size (tokens)",
-    "retrieval.chunk_overlap_tokens": "Chunk overlap (tokens)",
-    "retrieval.embedding_model": "Embedding model",
-    "retrieval.index": "ANN index",
-    "retrieval.bm25_hybrid": "BM25 hybrid search",
-    "retrieval.reranker": "Reranker",
-    "retrieval.top_k": "Top k",
-    "retrieval.rerank_top_n": "Rerank top n",
-    "retrieval.recall_at_k_target_pct": "Recall@k target (%)",
-    "retrieval.untrusted_documents": "Untrusted documents",
-    "serving.engine": "Engine",
-    "serving.gpu": "GPU",
-    "serving.gpus_per_replica": "GPUs per replica",
-    "serving.replicas": "Replicas",
-    "serving.precision": "Weight precision",
-    "serving.kv_cache_precision": "KV-cache precision",
-    "serving.max_context_tokens": "Max context (tokens)",
-    "serving.continuous_batching": "Continuous batching",
-    "serving.paged_attention": "Paged attention",
-    "serving.speculative_decoding": "Speculative decoding",
-    "serving.prefix_caching": "Prefix caching",
-    "evaluation.golden_set_size": "Golden set (examples)",
-    "evaluation.offline_metrics": "Offline metrics",
-    "evaluation.online_metrics": "Online metrics",
-    "evaluation.llm_as_judge": "LLM-as-judge",
-    "evaluation.red_team_set": "Red-team set",
-}
-_CHOICES: Final[Mapping[str, Mapping[str, str]]] = {
-    "technique.rungs": labels.RUNGS,
-    "model.kind": labels.MODEL_KINDS,
-    "retrieval.chunking": labels.CHUNKING,
-    "retrieval.index": labels.INDEXES,
-    "serving.engine": labels.ENGINES,
-    "serving.precision": labels.PRECISIONS,
-    "serving.kv_cache_precision": labels.PRECISIONS,
-    "evaluation.offline_metrics": labels.OFFLINE_METRICS,
-    "evaluation.online_metrics": labels.ONLINE_METRICS,
-}
+
+def _field_labels() -> dict[str, str]:
+    """Return the label (with unit) of every flattened field path, read from the design's fields."""
+    found: dict[str, str] = {}
+    for name, described in described_fields(Design).items():
+        part = nested_model(Design, name)
+        if name in _KEYED or name in _SKIPPED:
+            continue
+        if part is None:
+            found[name] = described.title
+            continue
+        found |= {f"{name}.{field}": meta.title for field, meta in described_fields(part).items()}
+    return found
+
+
+# Kept for callers that look labels up by path; built from `playbook.design`'s metadata.
+FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(_field_labels())
+
+
+def _meta_of(path: str) -> FieldMeta | None:
+    parts = path.split(".")
+    if len(parts) < 2 or parts[0] in _KEYED:
+        return None
+    part = nested_model(Design, parts[0])
+    return field_meta(part, parts[1]) if part is not None else None
 
 
 class _Frozen(BaseModel):
@@ -142,17 +109,25 @@ class NumberDiff(_Frozen):
 
 
 def label_of(path: str) -> str:
-    """Return the display name of a flattened field path, e.g. 'TTFT target (ms)'."""
+    """Return the display name of a flattened field path, e.g. 'Chunk size (tokens)'."""
     if path in FIELD_LABELS:
         return FIELD_LABELS[path]
     parts = path.split(".")
-    if parts[:2] == ["evaluation", "mitigations"] and len(parts) == 3:
-        return f"Mitigation: {labels.label(labels.FAILURE_MODES, parts[2])}"
+    described = _meta_of(path)
+    if described is not None and described.items and len(parts) == 3:
+        return f"{described.label}: {described.items.get(parts[2], parts[2])}"
     if parts[0] in _KEYED and len(parts) == 3:
-        return f"{parts[1]}: {parts[2].replace('_', ' ')}"
+        return f"{parts[1]}: {_entry_field_label(parts[0], parts[2])}"
     if parts[-1] == "notes":
         return "Notes"
     return parts[-1].replace("_", " ").capitalize()
+
+
+def _entry_field_label(kind: str, field: str) -> str:
+    if kind == "components" and (described := field_meta(Component, field)) is not None:
+        return described.title
+    table = CUSTOM_MODEL_FIELDS if kind == "custom_models" else CUSTOM_GPU_FIELDS
+    return table[field][0] if field in table else field.replace("_", " ")
 
 
 def section_of(path: str) -> str:
@@ -212,9 +187,8 @@ def _flatten(value: Any, path: str) -> Iterator[tuple[str, str]]:
 
 
 def _shown(path: str, value: Any) -> str:
-    choices = _CHOICES.get(path)
-    if path.startswith("evaluation.mitigations."):
-        choices = labels.MITIGATIONS
+    described = _meta_of(path)
+    choices = described.choices if described is not None else None
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):

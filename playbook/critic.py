@@ -20,11 +20,11 @@ from typing import Any, Final, Literal
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from playbook import sanitize
 from playbook.catalog import Catalog
 from playbook.design import Design, Phase
 from playbook.estimates.base import Estimate
 from playbook.labels import PHASES as PHASE_NAMES
-from playbook.labels import escape_markdown
 from playbook.rubric import Finding, Review, ReviewContext, Severity, review_context, sort_findings
 from playbook.sanitize import sanitize_markdown
 
@@ -300,9 +300,8 @@ def _partial_json(text: str) -> dict[str, Any]:
 
 
 def plain(text: str) -> str:
-    """Return `text` to show literally in Markdown: syntax escaped, `<` as a character reference."""
-    # escape_markdown writes `\<`; as `&lt;` no `<` at all reaches the page, even escaped.
-    return escape_markdown(text).replace("\\<", "&lt;")
+    """Return `text` to show literally in Markdown (kept name for `playbook.sanitize.markdown`)."""
+    return sanitize.markdown(text)
 
 
 def _preview_line(item: dict[str, Any]) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from playbook import sanitize
+
 RUNGS: Final = {
     "prompt": "Prompting",
     "few_shot": "Few-shot examples",
@@ -112,10 +114,6 @@ def slugify(text: str, *, fallback: str = "design") -> str:
     return stem or fallback
 
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
-
-
 def escape_markdown(text: str) -> str:
-    """Return user text with Markdown syntax, HTML and `:directive[...]` markers made literal."""
-    flat = " ".join(text.split())  # newlines would start new blocks (headings, lists)
-    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in flat)
+    """Return user text shown literally in Markdown (kept name for `playbook.sanitize.markdown`)."""
+    return sanitize.markdown(text)

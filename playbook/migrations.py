@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from playbook.codec import DesignError
-from playbook.design import PHASES, SCHEMA_VERSION
+from playbook.design import PHASES, SCHEMA_VERSION, Design, label_of
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -59,23 +59,29 @@ def _version(data: dict[str, Any]) -> int:
 def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
     """Version 0 -> 1: `name` becomes `title`; top-level `notes` move onto their phases."""
     migrated = dict(data)
+    title = label_of(Design, "title")
     if "name" in migrated:
         if "title" in migrated:
-            raise DesignError(["name: a version 0 design has `name` or `title`, not both"])
+            raise DesignError([f"{title}: a version 0 design has `name` or `title`, not both"])
         migrated["title"] = migrated.pop("name")
     notes = migrated.pop("notes", {})
     if not isinstance(notes, dict):
         raise DesignError(
-            [f"notes: in a version 0 design, an object of phase to text, not {_kind(notes)}"]
+            [f"Notes: in a version 0 design, an object of phase to text, not {_kind(notes)}"]
         )
+    phases = ", ".join(PHASES)
     for phase, text in notes.items():
         if phase not in PHASES:
-            raise DesignError([f"notes.{str(phase)[:40]}: not one of: {', '.join(PHASES)}"])
+            raise DesignError([f"Notes: {str(phase)[:40]!r} is not a phase; one of: {phases}"])
         part = migrated.get(phase, {})
+        where = label_of(Design, phase)
         if not isinstance(part, dict):
-            raise DesignError([f"{phase}: a JSON object, not {_kind(part)}"])
+            raise DesignError([f"{where}: must be an object, not {_kind(part)}"])
         if "notes" in part:
-            raise DesignError([f"notes.{phase}: also given as {phase}.notes; keep one of them"])
+            raise DesignError(
+                [f"{where} · Notes: given twice, in the version 0 notes and on the phase; "
+                 "keep one of them"]
+            )  # fmt: skip
         migrated[phase] = {**part, "notes": text}
     return migrated
 

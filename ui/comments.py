@@ -150,7 +150,7 @@ def _add(prefix: str, thread: Thread) -> None:
             component=component,
         )  # fmt: skip
     except _FAILURES as exc:
-        _message(prefix, f"Comment not added: {exc}", ok=False)
+        _message(prefix, f"Comment not added: {escape_markdown(str(exc))}", ok=False)
         return
     st.session_state[_key(prefix, "body")] = ""  # the name stays for the next comment
     st.session_state[_key(prefix, "offset")] = _LAST  # the new comment is on the last page
@@ -161,14 +161,14 @@ def _resolve(prefix: str, comment_id: int) -> None:
     try:
         resolve_comment(resources.engine(), comment_id)
     except _FAILURES as exc:
-        _message(prefix, f"Not resolved: {exc}", ok=False)
+        _message(prefix, f"Not resolved: {escape_markdown(str(exc))}", ok=False)
 
 
 def _delete(prefix: str, thread: Thread, comment_id: int) -> None:
     try:
         thread.delete(comment_id)
     except _FAILURES as exc:
-        _message(prefix, f"Not deleted: {exc}", ok=False)
+        _message(prefix, f"Not deleted: {escape_markdown(str(exc))}", ok=False)
         return
     _message(prefix, "Comment deleted.", ok=True)
 
@@ -197,7 +197,7 @@ def _from_findings(prefix: str, design_id: int, design: Design, revision: int | 
             have.add((finding.phase, finding.component, body))
             added += 1
     except (ValueError, DesignNotFoundError, SQLAlchemyError) as exc:
-        _message(prefix, f"Findings not added: {exc}", ok=False)
+        _message(prefix, f"Findings not added: {escape_markdown(str(exc))}", ok=False)
         return
     done = (
         f"{added} finding(s) added as comments." if added else "Every finding is already a comment."

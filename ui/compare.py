@@ -61,7 +61,7 @@ def pick(engine: Engine, *, side: str) -> Side | None:
             return Side(f"{side.capitalize()}: your current design", state.design())
         return _revision(engine, side=side, design_id=chosen, title=titles[chosen])
     except (DesignNotFoundError, DesignError, SQLAlchemyError) as exc:
-        st.error(f"Cannot show this side: {exc}", icon=":material/error:")
+        st.error(f"Cannot show this side: {escape_markdown(str(exc))}", icon=":material/error:")
         return None
 
 

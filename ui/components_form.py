@@ -47,7 +47,7 @@ def components_form() -> None:
     design = state.design()
     with st.expander("Your own components", icon=":material/add_box:"):
         if problem := st.session_state.get(PROBLEM):
-            st.error(problem)
+            st.error(escape_markdown(problem))  # it may quote what the user typed
         for component in design.components:
             text, button = st.columns([5, 1], vertical_alignment="center")
             why = component.justification.strip() or "no constraint stated: flagged"

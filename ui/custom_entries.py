@@ -10,12 +10,23 @@ import streamlit as st
 from playbook import DesignError, add_custom_entry, remove_custom_entry
 from playbook.catalog import find, load_catalog
 from playbook.codec import CustomKind
+from playbook.design import CUSTOM_GPU_FIELDS, CUSTOM_MODEL_FIELDS
 from playbook.estimates.memory import kv_bytes_per_token
 from playbook.hf_config import HfConfigError, describe, load_config, parse_hf_config
 from playbook.labels import escape_markdown
 from ui import state
 
 PROBLEM = "custom_entries.problem"
+
+
+def _model(field: str) -> str:
+    """Return the label of an own model's field, from beside its bounds in playbook.design."""
+    return CUSTOM_MODEL_FIELDS[field][0]
+
+
+def _gpu(field: str) -> str:
+    """Return the label of an own GPU's field, from beside its bounds in playbook.design."""
+    return CUSTOM_GPU_FIELDS[field][0]
 
 
 def _source() -> str:
@@ -66,7 +77,7 @@ def _remove(kind: CustomKind, entry_id: str) -> None:
 def _existing(kind: CustomKind) -> None:
     """Draw the design's own entries of `kind` with Remove, and the last refusal, if any."""
     if problem := st.session_state.get(PROBLEM):
-        st.error(problem)
+        st.error(escape_markdown(problem))  # it may quote what the user typed
     for entry in getattr(state.design(), kind):
         name, button = st.columns([4, 1], vertical_alignment="center")
         name.markdown(f"`{entry.id}` · {escape_markdown(entry.name)}")
@@ -114,13 +125,15 @@ def model_form() -> None:
             label = name.text_input("Name", "My model 7B")
             params, layers, hidden = st.columns(3)
             total = params.number_input("Parameters (billions)", 0.1, 5_000.0, 7.0)
-            n_layers = layers.number_input("Layers", 1, 512, 32)
-            hidden_size = hidden.number_input("Hidden size", 64, 65_536, 4_096)
+            n_layers = layers.number_input(_model("layers"), 1, 512, 32)
+            hidden_size = hidden.number_input(_model("hidden_size"), 64, 65_536, 4_096)
             heads, kv_heads, head_dim = st.columns(3)
-            n_heads = heads.number_input("Attention heads", 1, 1_024, 32)
-            n_kv = kv_heads.number_input("KV heads (= heads for MHA)", 1, 1_024, 8)
-            dim = head_dim.number_input("Head dim", 8, 1_024, 128)
-            context = st.number_input("Maximum context (tokens)", 512, 10_000_000, 32_768)
+            n_heads = heads.number_input(_model("attention_heads"), 1, 1_024, 32)
+            n_kv = kv_heads.number_input(
+                _model("kv_heads"), 1, 1_024, 8, help="As many as the attention heads for MHA."
+            )
+            dim = head_dim.number_input(_model("head_dim"), 8, 1_024, 128)
+            context = st.number_input(_model("max_context"), 512, 10_000_000, 32_768)
             if st.form_submit_button("Add model"):
                 _add("custom_models", {
                     "id": model_id.strip(), "name": label.strip(), "total_params": total * 1e9,
@@ -140,9 +153,9 @@ def gpu_form() -> None:
             gpu_id = ident.text_input("Id (lowercase, digits, dots, dashes)", "my-gpu")
             label = name.text_input("Name", "My GPU")
             memory, bandwidth, price = st.columns(3)
-            memory_gb = memory.number_input("Memory (GB)", 1.0, 2_000.0, 80.0)
-            bandwidth_tbs = bandwidth.number_input("Bandwidth (TB/s)", 0.1, 100.0, 3.35)
-            usd = price.number_input("Price ($ per GPU-hour)", 0.01, 1_000.0, 2.5)
+            memory_gb = memory.number_input(_gpu("memory_gb"), 1.0, 2_000.0, 80.0)
+            bandwidth_tbs = bandwidth.number_input(_gpu("bandwidth_tbs"), 0.1, 100.0, 3.35)
+            usd = price.number_input(_gpu("usd_per_hour"), 0.01, 1_000.0, 2.5)
             bf16, fp8 = st.columns(2)
             bf16_tflops = bf16.number_input("Dense BF16 TFLOPS", 1.0, 100_000.0, 989.0)
             fp8_tflops = fp8.number_input("Dense FP8 TFLOPS (0 if none)", 0.0, 100_000.0, 0.0)

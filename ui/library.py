@@ -85,7 +85,7 @@ def _titled() -> Design | None:
     try:
         return retitle_design(state.design(), title=title)
     except DesignError as exc:
-        problem(f"Not saved, your design is still here: {exc}")
+        problem(f"Not saved, your design is still here: {escape_markdown(str(exc))}")
         return None
 
 
@@ -109,7 +109,7 @@ def save() -> None:
         )
         return
     except (ValueError, SQLAlchemyError) as exc:  # DesignError is a ValueError
-        problem(f"Not saved, your design is still here: {exc}")
+        problem(f"Not saved, your design is still here: {escape_markdown(str(exc))}")
         return
     state.set_design(design)
     state.mark_saved(design)
@@ -137,7 +137,7 @@ def _save_new(design: Design) -> None:
     try:
         saved = save_design(resources.engine(), design, author=design.author)
     except (DesignError, SQLAlchemyError) as exc:
-        problem(f"Not saved, your design is still here: {exc}")
+        problem(f"Not saved, your design is still here: {escape_markdown(str(exc))}")
         return
     state.set_design(design)
     state.mark_saved(design)
@@ -170,7 +170,7 @@ def load_into_phases(design_id: int, revision: int | None = None) -> None:
         newest = latest_revision(engine, design_id)
         design = load_design(engine, design_id, revision=revision)
     except (DesignNotFoundError, DesignError, SQLAlchemyError) as exc:
-        problem(f"Could not load design #{design_id}: {exc}")
+        problem(f"Could not load design #{design_id}: {escape_markdown(str(exc))}")
         return
     state.set_design(design)
     state.mark_saved(design)

@@ -46,7 +46,9 @@ def panel(item: DesignSummary) -> None:
         try:
             design = load_design(engine, item.id)
         except DesignError as exc:
-            st.error(f"This design cannot be read, so it cannot be reviewed: {exc}")
+            st.error(
+                f"This design cannot be read, so it cannot be reviewed: {escape_markdown(str(exc))}"
+            )
         else:
             comments.section(item.id, design, prefix=f"library.{item.id}", revision=item.revision)
     with manage:
@@ -96,7 +98,7 @@ def _create_link(design_id: int) -> None:
             resources.engine(), design_id, expires_at=expires, allow_comments=talk
         )
     except (LookupError, ValueError, SQLAlchemyError) as exc:
-        library.problem(f"No link created: {exc}")
+        library.problem(f"No link created: {escape_markdown(str(exc))}")
         return
     url = library.share_url(link.token, page_url_path=LIBRARY_URL_PATH)
     st.session_state[state.LIBRARY_NEW_LINK] = (design_id, url)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playbook import sanitize
 from playbook.estimates import Estimate
 from playbook.labels import escape_markdown
 
 
 def math(estimate: Estimate) -> None:
     """Draw the formula, the numbers put into it, the assumptions and the sources."""
-    st.markdown(f"**Formula:** `{estimate.formula}`")
+    # A formula or its numbers can name a design's own model or GPU: user text, in a code span.
+    st.markdown(f"**Formula:** {sanitize.code(estimate.formula)}")
     if estimate.worked:
-        st.markdown(f"**With the numbers:** `{estimate.worked}`")
+        st.markdown(f"**With the numbers:** {sanitize.code(estimate.worked)}")
     for assumption in estimate.assumptions:
         st.markdown(f"- Assumes {escape_markdown(assumption)}")
     if estimate.sources:
@@ -21,17 +23,21 @@ def math(estimate: Estimate) -> None:
 
 def metric(estimate: Estimate, *, help: str | None = None, delta: str | None = None) -> None:
     """Draw one estimate as a metric with an expandable 'show the math'."""
-    st.metric(estimate.name, estimate.shown(), delta=delta, help=help, delta_color="off")
+    st.metric(
+        escape_markdown(estimate.name), estimate.shown(), delta=delta, help=help,
+        delta_color="off",
+    )  # fmt: skip
     with st.expander("Show the math"):
         math(estimate)
 
 
 def verdict(ok: bool, text: str) -> None:
     """Draw one verdict line: green when a budget is met, red when it is broken."""
+    # A verdict can name a design's own model or GPU: shown literally.
     if ok:
-        st.success(text, icon=":material/check_circle:")
+        st.success(escape_markdown(text), icon=":material/check_circle:")
     else:
-        st.error(text, icon=":material/error:")
+        st.error(escape_markdown(text), icon=":material/error:")
 
 
 def grid(estimates: tuple[Estimate, ...] | list[Estimate], *, per_row: int = 2) -> None:

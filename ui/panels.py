@@ -12,7 +12,7 @@ from playbook import Design, DesignError, update_design
 from playbook.analysis import DesignAnalysis
 from playbook.estimates.charts import LoadPoint, MemorySlice
 from playbook.format import duration, money
-from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS
+from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS, escape_markdown
 from playbook.planner import PlanRow
 from ui import numbers, resources, state
 
@@ -28,7 +28,8 @@ def cost_panel(design: Design) -> None:
     found = resources.analysis(design)
     bill, c = found.bill, design.constraints
     if not bill.state.ok:
-        st.error(f"Not priced as within: {bill.state.reason}", icon=":material/error:")
+        reason = escape_markdown(bill.state.reason or "")
+        st.error(f"Not priced as within: {reason}", icon=":material/error:")
     _checks(found, "cost_per_request", "cost_per_user")
     numbers.metric(bill.total)
     st.dataframe(
@@ -45,7 +46,7 @@ def cost_panel(design: Design) -> None:
     )
     with st.expander("Show the math of each line"):
         for estimate in bill.estimates:
-            st.markdown(f"**{estimate.name}**: {estimate.shown()}")
+            st.markdown(f"**{escape_markdown(estimate.name)}**: {estimate.shown()}")
             numbers.math(estimate)
     if bill.routing is not None:
         numbers.metric(bill.routing.saving, help="The large model alone against the routed bill.")
@@ -69,14 +70,17 @@ def timeline_panel(design: Design) -> None:
     found = resources.analysis(design)
     t = found.timeline
     _checks(found, "ttft", "itl", "total_response")
-    st.caption(f"Request timeline of {t.path}; the model reads {t.prompt_tokens.shown()}.")
+    # The path and a routed model can name the design's own model: user text.
+    path = escape_markdown(t.path)
+    st.caption(f"Request timeline of {path}; the model reads {t.prompt_tokens.shown()}.")
     if t.large is not None:
         st.caption(
-            f"Requests routed to {t.large.name} pass the same stages before the model, then: "
+            f"Requests routed to {escape_markdown(t.large.name)} pass the same stages before the "
+            "model, then: "
             + (
                 f"first token {duration(t.large.ttft_ms)}, ITL {duration(t.large.itl_ms)}."
                 if t.large.ttft_ms is not None
-                else f"{t.large.state.reason}."
+                else f"{escape_markdown(t.large.state.reason or '')}."
             )
         )
     st.dataframe(
@@ -94,7 +98,7 @@ def timeline_panel(design: Design) -> None:
     )
     with st.expander("Show the math of each stage"):
         for estimate in (t.prompt_tokens, *(s.estimate for s in t.steps if s.estimate)):
-            st.markdown(f"**{estimate.name}**: {estimate.shown()}")
+            st.markdown(f"**{escape_markdown(estimate.name)}**: {estimate.shown()}")
             numbers.math(estimate)
 
 
@@ -107,11 +111,15 @@ def serving_panel(design: Design) -> None:
     report = capacity.report
     _checks(found, "fit")
     for fix in report.fit.fixes:
-        st.markdown(f"- **{fix.change}**: {fix.detail} → {fix.max_concurrency:,} sequences fit")
+        change, detail = escape_markdown(fix.change), escape_markdown(fix.detail)
+        st.markdown(f"- **{change}**: {detail} → {fix.max_concurrency:,} sequences fit")
     _checks(found, "load", "replicas")
-    st.caption(f"Sizing {report.role}: {report.setup.model.name} at " + (
-        f"{PRECISIONS[report.setup.precision.id]} on {report.setup.gpu.name}"
-    ))  # fmt: skip
+    # The model and GPU may be the design's own entries: their names are user text.
+    model, gpu = escape_markdown(report.setup.model.name), escape_markdown(report.setup.gpu.name)
+    st.caption(
+        f"Sizing {escape_markdown(report.role)}: {model} at "
+        f"{PRECISIONS[report.setup.precision.id]} on {gpu}"
+    )
     numbers.grid(list(capacity.estimates))
 
 
@@ -188,7 +196,7 @@ def planner_panel(design: Design) -> None:
         if found is None:
             return
         if not found.rows:
-            st.warning(found.reason)
+            st.warning(escape_markdown(found.reason))
             return
         before = resources.analysis(design).timeline.before_model_ms
         st.caption(

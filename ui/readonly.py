@@ -10,7 +10,7 @@ import streamlit as st
 
 from db import SharedDesign
 from diagrams import DiagramTooLargeError
-from playbook import Design, dump_design
+from playbook import Design, dump_design, sanitize
 from playbook.compare import KeyNumber, decisions, key_numbers_of, phase_decisions
 from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
@@ -50,7 +50,7 @@ def key_metrics(design: Design, *, per_row: int = 4) -> None:
         for column, number in zip(
             st.columns(per_row), found[start : start + per_row], strict=False
         ):
-            column.metric(number.label, number.shown)
+            column.metric(escape_markdown(number.label), number.shown)
 
 
 def diagram(design: Design) -> None:
@@ -67,7 +67,7 @@ def decision_table(design: Design, *, phase: Phase | None = None) -> None:
     """Draw one phase's decisions (or all of them) as a two-column table of plain text."""
     rows = phase_decisions(design, phase) if phase else decisions(design)
     st.dataframe(
-        [{"Decision": row.label, "Value": row.value} for row in rows],
+        [{"Decision": row.label, "Value": sanitize.cell(row.value)} for row in rows],
         hide_index=True,
         width="stretch",
         height="content",

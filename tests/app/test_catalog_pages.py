@@ -14,6 +14,7 @@ from db import create_share_link, save_design
 from playbook import Design, design_from_data, update_design
 from playbook.catalog import SavedPrice
 from playbook.design import Design as DesignModel
+from playbook.labels import escape_markdown
 from tests.app.conftest import APP
 from tests.app.library_support import app_engine, click, open_library
 
@@ -74,7 +75,7 @@ def test_a_config_without_a_key_names_it_and_adds_nothing(app: AppTest) -> None:
     app.button(key="FormSubmitter:custom_model_hf-Add model from config.json").click().run()
 
     assert app.session_state["design"].custom_models == ()
-    assert 'no "num_hidden_layers"' in app.error[0].value
+    assert escape_markdown('no "num_hidden_layers"') in app.error[0].value
 
 
 def test_the_hosted_picker_hides_retired_models(app: AppTest) -> None:
@@ -109,10 +110,10 @@ def test_loading_a_design_with_a_retired_model_and_an_old_price_says_what_change
     opener.click().run()
 
     notice = app.warning[0].value
-    assert "Claude 3\\.5 Sonnet was retired on 2025\\-10\\-22" in notice
-    assert "Claude Sonnet 5\\.5 replaces it at \\$2\\.00 / \\$10\\.00" in notice
-    assert "input price per 1M tokens\\: \\$6\\.00 when saved, \\$3\\.00 now" in notice
-    assert "Cost per month\\: \\$" in notice
+    assert escape_markdown("Claude 3.5 Sonnet was retired on 2025-10-22") in notice
+    assert escape_markdown("Claude Sonnet 5.5 replaces it at $2.00 / $10.00") in notice
+    assert escape_markdown("input price per 1M tokens: $6.00 when saved, $3.00 now") in notice
+    assert escape_markdown("Cost per month: $") in notice
     assert app.session_state["design"].model.hosted_model == "claude-3.5-sonnet"
 
 
@@ -137,4 +138,4 @@ def test_a_share_link_to_a_design_with_a_retired_model_says_so(engine: Engine) -
     visitor.run()
 
     assert not visitor.exception, visitor.exception
-    assert "Gemini 1\\.5 Pro was retired on 2025\\-09\\-24" in visitor.warning[0].value
+    assert escape_markdown("Gemini 1.5 Pro was retired on 2025-09-24") in visitor.warning[0].value

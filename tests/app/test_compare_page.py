@@ -52,8 +52,8 @@ def test_two_revisions_show_the_decisions_and_numbers_that_differ(
 
     decisions = _rows(app, 0, "Decision")
     assert decisions == {
-        "TTFT target (ms)": ("800", "2,000"),
-        "Model kind": ("Hosted API", "Self-hosted open model"),
+        "Time to first token, TTFT (ms)": ("800", "2,000"),
+        "Model class": ("Hosted API", "Self-hosted open model"),
     }
     numbers = _rows(app, 1, "Number")
     # A hosted model has a first token too (its published latency); the self-hosted 8B cannot
@@ -88,7 +88,7 @@ def test_the_current_design_is_compared_with_the_saved_one_it_was_opened_from(
     app.switch_page("pages/compare.py").run()
 
     assert app.selectbox(key="compare.left.design").value == 0
-    assert _rows(app, 0, "Decision") == {"TTFT target (ms)": ("2,000", "800")}
+    assert _rows(app, 0, "Decision") == {"Time to first token, TTFT (ms)": ("2,000", "800")}
 
 
 def test_the_same_design_on_both_sides_differs_in_nothing(app: AppTest) -> None:
@@ -127,7 +127,7 @@ def test_compare_from_the_revision_history_opens_on_that_revision_and_the_newest
 
     assert app.selectbox(key="compare.left.revision").value == 1
     assert app.selectbox(key="compare.right.revision").value == 2
-    assert "Model kind" in _rows(app, 0, "Decision")
+    assert "Model class" in _rows(app, 0, "Decision")
     assert load_design(engine, design_id, revision=1).model.kind == "hosted"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playbook.labels import escape_markdown
 from ui.navigation import SECTIONS
 
 ALL_PAGES = [spec.path for specs in SECTIONS.values() for spec in specs]
@@ -90,7 +91,9 @@ def test_a_refused_change_says_why_and_keeps_the_last_valid_value(app: AppTest) 
 
     app.slider(key="retrieval.chunk_overlap_tokens").set_value(256).run()
 
-    assert "chunk_overlap_tokens" in app.error[0].value
+    # Named by the label the page shows, never by the field's path.
+    assert escape_markdown("Chunk overlap (tokens): must be smaller than") in app.error[0].value
+    assert "chunk_overlap_tokens" not in app.error[0].value
     assert app.slider(key="retrieval.chunk_overlap_tokens").value == 64
     assert app.select_slider(key="retrieval.chunk_tokens").value == 128
 

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playbook import Design, retitle_design
+from playbook.labels import escape_markdown
 from playbook.scenarios import load_scenario, scenario_names
 from tests.app.conftest import viewer_data
 
@@ -135,4 +136,4 @@ def test_your_title_is_shown_as_plain_text(app: AppTest) -> None:
 
     shown = next(md.value for md in app.markdown if md.value.startswith("**Yours"))
     assert "](javascript" not in shown
-    assert r"\[x\]\(javascript\:alert\(1\)\)" in shown
+    assert escape_markdown("[x](javascript:alert(1))") in shown

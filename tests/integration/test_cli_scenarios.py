@@ -149,8 +149,8 @@ def test_svg_without_graphviz_exits_2_with_how_to_install_it(tmp_path: Path) -> 
     [
         ("{not json", "not valid JSON"),
         ("[1, 2]", "a design is a JSON object"),
-        ('{"constraints": {"ttft_ms": -5}}', "constraints.ttft_ms"),
-        ('{"model": {"kind": "oracle"}}', "model.kind"),
+        ('{"constraints": {"ttft_ms": -5}}', "Time to first token, TTFT (ms): must be at least 50"),
+        ('{"model": {"kind": "oracle"}}', "Model class: must be one of: Hosted API"),
         ('{"surprise": true}', "surprise"),
     ],
 )

@@ -137,7 +137,7 @@ def test_a_bad_import_exits_2_naming_the_field_and_saves_nothing(
 
     assert done.returncode == 2
     assert done.stdout == ""
-    assert "serving.gpus_per_replica" in done.stderr
+    assert "GPUs per replica (tensor parallel): must be a whole number" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert cli.count(database) == 1
 

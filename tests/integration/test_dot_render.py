@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from diagrams import build_graph, design_dot, export, render, to_dot
 from playbook import Design, Phase, add_custom_entry, retitle_design, update_design
 from playbook.design import ComponentKind
+from playbook.sanitize import normalise
 
 pytestmark = pytest.mark.dot
 
@@ -154,7 +155,8 @@ def test_any_unicode_title_renders_without_changing_the_diagram(
 @settings(max_examples=40, deadline=None)
 @given(
     title=st.text(max_size=200),
-    names=st.lists(st.text(min_size=1, max_size=80), min_size=1, max_size=4),
+    # A name of nothing but invisible characters is no name: refused at validation.
+    names=st.lists(st.text(min_size=1, max_size=80).filter(normalise), min_size=1, max_size=4),
     notes=st.text(max_size=2_000),
     justification=st.text(max_size=200),
 )

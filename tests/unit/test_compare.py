@@ -44,10 +44,10 @@ def test_a_design_compared_with_itself_differs_in_nothing() -> None:
 @pytest.mark.parametrize(
     ("phase", "changes", "path", "label", "left", "right"),
     [
-        ("constraints", {"ttft_ms": 2_000}, "constraints.ttft_ms", "TTFT target (ms)",
+        ("constraints", {"ttft_ms": 2_000}, "constraints.ttft_ms", "Time to first token, TTFT (ms)",
          "800", "2,000"),
         ("constraints", {"on_prem": True}, "constraints.on_prem", "On-prem only", "no", "yes"),
-        ("technique", {"rungs": ("rag", "lora")}, "technique.rungs", "Rungs of the ladder",
+        ("technique", {"rungs": ("rag", "lora")}, "technique.rungs", "Rungs in use",
          "RAG (retrieval)", "RAG (retrieval), LoRA fine-tune"),
         ("serving", {"precision": "fp8"}, "serving.precision", "Weight precision", "BF16", "FP8"),
         ("evaluation", {"mitigations": {"hallucination": "citations_and_faithfulness_check"}},

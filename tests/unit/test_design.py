@@ -11,10 +11,12 @@ from playbook import (
     Design,
     DesignError,
     add_custom_entry,
+    design_from_data,
     dump_design,
     parse_design,
     remove_component,
     remove_custom_entry,
+    retitle_design,
     update_design,
 )
 
@@ -54,36 +56,47 @@ def test_rungs_are_kept_in_ladder_order_whatever_order_they_are_chosen_in() -> N
 
 
 @pytest.mark.parametrize(
-    ("phase", "change", "field", "allowed"),
+    ("phase", "change", "message"),
     [
-        ("model", {"kind": "cloud"}, "model.kind", "'hosted', 'self_hosted' or 'routing'"),
-        ("serving", {"gpu": "h999"}, "serving.gpu", "h100-sxm"),
-        ("serving", {"precision": "fp2"}, "serving.precision", "'fp8'"),
-        ("retrieval", {"index": "btree"}, "retrieval.index", "'hnsw'"),
-        ("retrieval", {"embedding_model": "x"}, "retrieval.embedding_model", "bge-m3"),
-        ("technique", {"rungs": []}, "technique.rungs", "continued_pretraining"),
-        ("technique", {"rungs": ["magic"]}, "technique.rungs.0", "'few_shot'"),
-        ("constraints", {"ttft_ms": 10}, "constraints.ttft_ms", "greater than or equal to 50"),
-        ("evaluation", {"mitigations": {"hallucination": "pray"}}, "hallucination", "'none'"),
+        ("model", {"kind": "cloud"}, "Model class: must be one of: Hosted API, "),
+        ("serving", {"gpu": "h999"}, "GPU: 'h999' is not one of: a10g, "),
+        ("serving", {"precision": "fp2"}, "Weight precision: must be one of: FP16, BF16, FP8"),
+        ("retrieval", {"index": "btree"}, "ANN index: must be one of: Flat (exact), IVF"),
+        ("retrieval", {"embedding_model": "x"}, "Embedding model: 'x' is not one of: bge-m3"),
+        ("technique", {"rungs": []}, "Rungs in use: choose at least one of: Prompting, "),
+        ("technique", {"rungs": ["magic"]}, "Rungs in use: must be one of: Prompting, "),
+        ("constraints", {"ttft_ms": 10}, "Time to first token, TTFT (ms): must be at least 50"),
+        ("retrieval", {"chunk_overlap_tokens": 5_000},
+         "Chunk overlap (tokens): must be at most 4,096"),
+        ("evaluation", {"mitigations": {"hallucination": "pray"}},
+         "Mitigation for Hallucination: must be one of: None yet, "),
+        ("constraints", {"itl_ms": 10**400},
+         "Inter-token latency, ITL (ms): must be at most 2,000, not a number of 401 digits"),
+        ("constraints", {"peak_qps": float("inf")},
+         "Peak requests per second (QPS): must be a finite number"),
+        ("constraints", {"notes": "x" * 10_001}, "Constraints · Notes: must be at most 10,000"),
     ],
-)
-def test_an_invalid_value_names_the_field_and_what_it_allows(
-    phase: str, change: dict[str, object], field: str, allowed: str
+)  # fmt: skip
+def test_an_invalid_value_names_the_field_by_its_label_and_what_it_allows(
+    phase: str, change: dict[str, object], message: str
 ) -> None:
     with pytest.raises(DesignError) as caught:
         update_design(Design(), phase, **change)  # type: ignore[arg-type]
 
-    assert field in str(caught.value)
-    assert allowed in str(caught.value)
+    assert str(caught.value).startswith(message)
+    assert "_" not in str(caught.value).split(":")[0]  # never a field path like `itl_ms`
 
 
 def test_an_unknown_field_is_rejected_by_name() -> None:
-    with pytest.raises(DesignError, match=r"constraints\.bogus: Extra inputs are not permitted"):
+    with pytest.raises(DesignError, match=r"^Constraints: no field 'bogus'; remove it$"):
         parse_design('{"constraints": {"bogus": 1}}')
 
 
 def test_overlap_must_be_smaller_than_the_chunk() -> None:
-    with pytest.raises(DesignError, match="chunk_overlap_tokens"):
+    with pytest.raises(
+        DesignError,
+        match=r"^Chunk overlap \(tokens\): must be smaller than Chunk size \(tokens\): 128 is not",
+    ):
         update_design(Design(), "retrieval", chunk_tokens=128, chunk_overlap_tokens=128)
 
 
@@ -152,12 +165,14 @@ def test_a_custom_model_can_be_chosen_and_survives_a_round_trip() -> None:
 
 
 def test_a_model_id_that_is_neither_catalog_nor_custom_names_the_field() -> None:
-    with pytest.raises(DesignError, match=r"model\.open_model: 'acme-13b' is not one of"):
+    with pytest.raises(DesignError, match=r"^Open-weights model: 'acme-13b' is not one of"):
         update_design(Design(), "model", open_model="acme-13b")
 
 
 def test_a_custom_entry_cannot_shadow_a_catalog_id() -> None:
-    with pytest.raises(DesignError, match="already a catalog id"):
+    with pytest.raises(
+        DesignError, match=r"^Own model 'llama-3.1-8b': the id is already in the catalog"
+    ):
         add_custom_entry(Design(), "custom_models", {**MY_MODEL, "id": "llama-3.1-8b"})
 
 
@@ -165,7 +180,7 @@ def test_a_custom_entry_in_use_cannot_be_removed() -> None:
     design = add_custom_entry(Design(), "custom_models", MY_MODEL)
     design = update_design(design, "model", open_model="acme-13b")
 
-    with pytest.raises(DesignError, match=r"in use by model\.open_model"):
+    with pytest.raises(DesignError, match=r"^Own model 'acme-13b': in use as Open-weights model"):
         remove_custom_entry(design, "custom_models", "acme-13b")
 
 
@@ -176,7 +191,7 @@ def test_an_unused_custom_entry_is_removed() -> None:
 
 
 def test_a_custom_model_with_a_bad_number_names_the_field() -> None:
-    with pytest.raises(DesignError, match=r"custom_models\.0\.layers"):
+    with pytest.raises(DesignError, match=r"^Own model 1 · Layers: must be at least 1"):
         add_custom_entry(Design(), "custom_models", {**MY_MODEL, "layers": 0})
 
 
@@ -192,7 +207,9 @@ def test_an_own_component_is_kept_with_its_links_through_a_round_trip() -> None:
 def test_two_components_cannot_share_an_id() -> None:
     design = add_custom_entry(Design(), "components", CACHE)
 
-    with pytest.raises(DesignError, match="already has an entry with id 'semantic_cache'"):
+    with pytest.raises(
+        DesignError, match=r"^Own component 'semantic_cache': the id is already in use"
+    ):
         add_custom_entry(design, "components", CACHE)
 
 
@@ -214,3 +231,89 @@ def test_removing_a_component_also_removes_the_links_to_it() -> None:
 
     assert [c.id for c in design.components] == ["audit"]
     assert design.components[0].connects_to == ("llm",)
+
+
+GPU = {
+    "id": "lab-gpu", "name": "Lab GPU", "source": "a test", "as_of": "2026-12-01",
+    "memory_gb": 80.0, "bandwidth_tbs": 3.35, "dense_tflops": {"bf16": 989.0},
+    "usd_per_hour": 2.5, "price_source": "a test", "price_as_of": "2026-12-01",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "entry", "message"),
+    [
+        ("custom_gpus", {**GPU, "memory_gb": float("inf")},
+         "Own GPU 1 · Memory (GB): must be a finite number"),
+        ("custom_gpus", {**GPU, "dense_tflops": {"bf16": 1e308 * 10}},
+         "Own GPU 1 · Dense TFLOPS: must be a finite number"),
+        ("custom_gpus", {**GPU, "usd_per_hour": 10**400},
+         "Own GPU 1 · Price ($ per GPU-hour): must be"),
+        ("custom_models", {**MY_MODEL, "layers": 10**400},
+         "Own model 1 · Layers: must be between 1 and 1,024"),
+        ("custom_models", {**MY_MODEL, "total_params": 1e400},
+         "Own model 1 · Parameters: must be"),
+        ("custom_models", {**MY_MODEL, "name": "\u200b\u202e"}, "Own model 1 · Name: must not be"),
+    ],
+)  # fmt: skip
+def test_an_own_entry_number_out_of_range_is_refused_by_its_label(
+    kind: str, entry: dict[str, object], message: str
+) -> None:
+    with pytest.raises(DesignError) as caught:
+        add_custom_entry(Design(), kind, entry)  # type: ignore[arg-type]
+
+    assert str(caught.value).startswith(message)
+
+
+def test_an_own_entry_name_keeps_its_text_without_hidden_characters() -> None:
+    design = add_custom_entry(Design(), "custom_gpus", {**GPU, "name": "Lab\u202e GPU\u200b\x00"})
+
+    assert design.custom_gpus[0].name == "Lab GPU"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", "a\u202eb\u2066c\u2069"), ("author", "z\u200bw\ufeff\x00"), ("scenario", "x\x07")],
+)
+def test_text_fields_lose_bidi_zero_width_and_control_characters(field: str, value: str) -> None:
+    design = retitle_design(Design(), **{field: value})
+
+    assert not set(getattr(design, field)) & set("\u202e\u2066\u2069\u200b\ufeff\x00\x07")
+
+
+def test_a_design_past_a_size_limit_is_refused_by_the_limit_before_its_parts_are_checked() -> None:
+    component = {"id": "a", "name": "x", "kind": "tool", "phase": "model", "connects_to": [1]}
+
+    with pytest.raises(DesignError) as caught:
+        design_from_data({"components": [component] * 18_000})  # every id the same, every link bad
+
+    assert caught.value.problems == ["Own components: at most 100 in a design, not 18,000"]
+
+
+def test_links_past_the_limit_are_refused_naming_the_limit() -> None:
+    components = [
+        {"id": f"c{i}", "name": "x", "kind": "tool", "phase": "model",
+         "connects_to": [f"c{j}" for j in range(i)][:20]}
+        for i in range(20)
+    ]  # fmt: skip
+
+    with pytest.raises(DesignError, match=r"^Connects to: at most 150 links in a design, not 190"):
+        design_from_data({"components": components})
+
+
+def test_every_id_used_twice_is_named_once() -> None:
+    components = [
+        {"id": f"c{i % 3}", "name": "x", "kind": "tool", "phase": "model"} for i in range(9)
+    ]
+
+    with pytest.raises(DesignError) as caught:
+        design_from_data({"components": components})
+
+    assert caught.value.problems == [
+        f"Own component 'c{i}': the id is used twice" for i in range(3)
+    ]
+
+
+def test_a_key_given_twice_in_a_file_is_refused_naming_the_key() -> None:
+    with pytest.raises(DesignError, match=r"^file: the key 'ttft_ms' appears twice in one object"):
+        parse_design('{"constraints": {"ttft_ms": 500, "ttft_ms": 900}}')

@@ -9,21 +9,32 @@ from typing import get_args
 import pytest
 
 from diagrams import (
+    MAX_DIAGRAM_EDGES,
     MAX_DIAGRAM_NODES,
     DiagramTooLargeError,
     Finding,
     build_graph,
-    check_size,
     design_dot,
     design_mermaid,
+    diagram_size,
     findings_from_review,
     to_dot,
 )
+from diagrams.graph import BUILT_IN_EDGES, BUILT_IN_NODES
 from diagrams.mermaid import ARROWS, SHAPES
 from diagrams.style import EDGE_STYLES, FLAG_STYLES, FLOWS, NODE_KINDS, NODE_STYLES
 from diagrams.text import wrap
 from playbook import Design, add_custom_entry, update_design
-from playbook.design import ComponentKind
+from playbook.design import LADDER, MAX_COMPONENTS, MAX_LINKS, Component, ComponentKind
+
+EVERY_MITIGATION = {
+    "hallucination": "citations_and_faithfulness_check",
+    "prompt_injection": "input_output_guardrails",
+    "retrieval_miss": "hybrid_search_and_reranker",
+    "kv_cache_oom": "admission_control",
+    "model_drift": "judge_monitoring_and_pinned_versions",
+    "pii_leak": "pii_redaction",
+}
 
 # Within every budget: 5 QPS, and a reranker keeping 4 of 20 chunks (a 2,080-token prompt).
 SOUND = update_design(
@@ -128,22 +139,73 @@ def test_a_long_user_name_wraps_onto_short_lines() -> None:
     assert "\u2026" in label
 
 
-def test_a_diagram_at_the_limit_is_drawn_and_one_past_it_is_refused() -> None:
-    built_in = build_graph(Design()).number_of_nodes()
-    at_limit = _with_components(MAX_DIAGRAM_NODES - built_in)
-    past_limit = _with_components(MAX_DIAGRAM_NODES - built_in + 1)
+def _largest(*, links: int = 0, per_component: int = 2) -> list[Component]:
+    # MAX_COMPONENTS components; each links back to up to `per_component` earlier ones, until
+    # `links` links are made.
+    made, found = 0, []
+    for i in range(MAX_COMPONENTS):
+        targets = [f"c{j}" for j in range(max(0, i - per_component), i)][: links - made]
+        made += len(targets)
+        found.append(
+            Component(id=f"c{i}", name=f"C{i}", kind="store", phase="model", connects_to=targets)
+        )
+    return found
 
-    check_size(build_graph(at_limit))
-    with pytest.raises(
-        DiagramTooLargeError, match=rf"{MAX_DIAGRAM_NODES + 1} nodes.*{MAX_DIAGRAM_NODES}"
-    ):
-        design_dot(past_limit)
-    with pytest.raises(DiagramTooLargeError):
-        design_mermaid(past_limit)
+
+@pytest.mark.parametrize("kind", ["hosted", "self_hosted", "routing"])
+def test_the_phases_draw_no_more_than_the_built_in_bounds_the_guard_counts_on(kind: str) -> None:
+    design = update_design(Design(), "model", kind=kind)
+    design = update_design(design, "technique", rungs=list(LADDER))
+    design = update_design(design, "retrieval", untrusted_documents=True)
+    design = update_design(design, "evaluation", red_team_set=True, mitigations=EVERY_MITIGATION)
+
+    graph = build_graph(design)
+
+    assert graph.number_of_nodes() <= BUILT_IN_NODES
+    assert graph.number_of_edges() <= BUILT_IN_EDGES
+
+
+def test_the_largest_design_validation_accepts_is_drawn() -> None:
+    components = _largest(links=MAX_LINKS)
+    assert sum(len(c.connects_to) for c in components) == MAX_LINKS
+    design = Design.model_validate({"components": [c.model_dump() for c in components]})
+
+    nodes, edges = diagram_size(design)
+
+    assert (nodes, edges) <= (MAX_DIAGRAM_NODES, MAX_DIAGRAM_EDGES)
+    assert "own_c99" in design_dot(design)
+    assert "own_c99" in design_mermaid(design)
+
+
+@pytest.mark.parametrize(
+    ("components", "counted"),
+    [
+        (_largest() + _largest()[:11], "151 nodes"),  # ids repeat: never validated, only counted
+        # 1,790 links + one anchor per component + 60 built in
+        (_largest(links=10_000, per_component=20), "1,950 edges"),
+    ],
+)
+def test_a_design_past_the_diagram_limits_is_refused_before_anything_is_built(
+    components: list[Component], counted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # model_construct skips validation, as a design from anywhere else might.
+    design = Design.model_construct(**{**dict(Design()), "components": tuple(components)})
+
+    def never(*_: object) -> None:
+        raise AssertionError("the graph was being built")
+
+    monkeypatch.setattr("diagrams.graph.add_request_path", never)
+
+    with pytest.raises(DiagramTooLargeError, match=counted):
+        build_graph(design)
+    with pytest.raises(DiagramTooLargeError, match="remove some"):
+        design_mermaid(design)
 
 
 def test_to_dot_checks_the_size_of_any_graph() -> None:
-    graph = build_graph(_with_components(MAX_DIAGRAM_NODES))
+    graph = build_graph(Design())
+    for i in range(MAX_DIAGRAM_NODES):
+        graph.add_node(f"extra_{i}", kind="store", label="x", cluster="online", flags=())
 
     with pytest.raises(DiagramTooLargeError, match="remove some"):
         to_dot(graph, title="big")

@@ -161,5 +161,5 @@ def test_refusal_depends_on_the_date() -> None:
     before, after = _hosted("gpt-5.4"), _holding("gpt-4o")
 
     refuse_retired_choice(before, after, today=date(2027, 1, 13))  # still served: allowed
-    with pytest.raises(DesignError, match=r"model\.hosted_model: GPT-4o was retired on 2027-01-14"):
+    with pytest.raises(DesignError, match=r"Hosted model: GPT-4o was retired on 2027-01-14"):
         refuse_retired_choice(before, after, today=date(2027, 1, 14))

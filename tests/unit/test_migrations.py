@@ -80,11 +80,11 @@ def test_notes_of_every_phase_move_onto_that_phase(phase: str) -> None:
         ({"schema_version": "1"}, "schema_version: must be one of 0 (or absent) to 1"),
         ({"schema_version": True}, "schema_version: must be one of 0 (or absent) to 1"),
         ({"schema_version": 1.0}, "schema_version: must be one of 0 (or absent) to 1"),
-        ({"name": "a", "title": "b"}, "name: a version 0 design has `name` or `title`"),
-        ({"notes": "flat text"}, "notes: in a version 0 design, an object of phase to text"),
-        ({"notes": {"deployment": "x"}}, "notes.deployment: not one of: constraints"),
-        ({"notes": {"model": "x"}, "model": "hosted"}, "model: a JSON object, not str"),
-        ({"notes": {"model": "x"}, "model": {"notes": "y"}}, "also given as model.notes"),
+        ({"name": "a", "title": "b"}, "Design title: a version 0 design has `name` or `title`"),
+        ({"notes": "flat text"}, "Notes: in a version 0 design, an object of phase to text"),
+        ({"notes": {"deployment": "x"}}, "Notes: 'deployment' is not a phase; one of: constraints"),
+        ({"notes": {"model": "x"}, "model": "hosted"}, "Model: must be an object, not str"),
+        ({"notes": {"model": "x"}, "model": {"notes": "y"}}, "Model · Notes: given twice"),
     ],
 )
 def test_a_design_that_cannot_be_migrated_names_the_field(data: dict[str, Any], named: str) -> None:

@@ -113,7 +113,10 @@ def test_an_empty_corpus_has_no_chunks() -> None:
 
 @pytest.mark.usefixtures("test_catalog")
 def test_the_design_forbids_an_overlap_as_large_as_the_chunk() -> None:
-    with pytest.raises(ValidationError, match="must be smaller than chunk_tokens"):
+    with pytest.raises(
+        ValidationError,
+        match=r"Chunk overlap \(tokens\): must be smaller than Chunk size \(tokens\)",
+    ):
         Retrieval(chunk_tokens=256, chunk_overlap_tokens=256)
 
 

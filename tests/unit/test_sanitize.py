@@ -1,4 +1,4 @@
-"""Model-written Markdown is rendered without HTML, images or links other than http(s)."""
+"""User text reaches the page inert; model-written Markdown keeps only http(s) links."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
-from playbook.sanitize import safe_url, sanitize_markdown
+from playbook.sanitize import cell, code, markdown, normalise, safe_url, sanitize_markdown
+from tests.hostile import CORPUS, HIDDEN_CHARACTERS, flat_tokens, live_parts
 
 # In the output, a `[` that is not a character reference can only open a link written by the
 # sanitiser; its target must be http(s). With no raw `<`, no HTML or autolink can start.
@@ -115,3 +117,60 @@ def test_any_mix_of_markdown_syntax_comes_out_inert(text: str) -> None:
 @given(st.text(max_size=300))
 def test_any_text_comes_out_inert(text: str) -> None:
     _assert_inert(sanitize_markdown(text))
+
+
+# The one road for user text (playbook.sanitize): normalise, then escape per target.
+
+
+@pytest.mark.parametrize("payload", CORPUS)
+def test_a_hostile_payload_shown_through_markdown_renders_nothing_live(payload: str) -> None:
+    assert live_parts(payload) or payload.startswith(("`", "# ", "javascript", "[click"))
+
+    assert live_parts(markdown(payload)) == []
+
+
+@given(st.text())
+def test_any_text_through_markdown_renders_nothing_live_on_one_line(text: str) -> None:
+    shown = markdown(text)
+
+    assert live_parts(shown) == []
+    assert "\n" not in shown
+
+
+@given(st.text())
+def test_normalise_removes_every_hidden_character_and_keeps_the_rest(text: str) -> None:
+    clean = normalise(text)
+
+    assert not HIDDEN_CHARACTERS & set(clean)
+    assert all(ch in text for ch in clean)
+    assert normalise(clean) == clean
+
+
+def test_normalise_strips_bidi_zero_width_and_controls_but_keeps_lines_and_tabs() -> None:
+    text = "a\u202eb\u2066c\u2069d\u200be\u200df\u2060g\ufeffh\x00i\x07j\u200ek\u200fl\nm\tn"
+
+    assert normalise(text) == "abcdefghijkl\nm\tn"
+
+
+@given(st.text())
+def test_a_code_span_holds_any_text_whatever_backticks_it_has(text: str) -> None:
+    span = code(text)
+
+    tokens = flat_tokens(MarkdownIt("gfm-like").parse(span))
+    assert [t.type for t in tokens if t.type in ("image", "link_open", "html_inline")] == []
+    if " ".join(normalise(text).split()).strip():
+        assert any(t.type == "code_inline" for t in tokens)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("+1 (cmd)", "'+1 (cmd)"),
+        ("-5", "-5"),
+        ("1,200", "1,200"),
+        ("plain\u202e", "plain"),
+    ],
+)
+def test_a_table_cell_is_never_read_as_a_spreadsheet_formula(value: str, shown: str) -> None:
+    assert cell(value) == shown

@@ -15,6 +15,7 @@ from playbook.estimates.cost import cost_report
 from playbook.estimates.retrieval import retrieval_report
 from playbook.estimates.serving import operating_point, serving_report
 from playbook.ladder import check_technique, recommend_technique
+from playbook.sanitize import normalise
 from playbook.scenarios import (
     UnknownScenarioError,
     load_scenario,
@@ -262,6 +263,6 @@ def test_the_pitch_is_the_start_of_the_notes_on_one_line(notes: str) -> None:
 
     pitch = pitch_of(design)
 
-    flat = " ".join(notes.split())
+    flat = " ".join(normalise(notes).split())  # invisible characters are gone at validation
     assert "\n" not in pitch
     assert flat.startswith(pitch) if flat else pitch == design.title
