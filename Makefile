@@ -15,14 +15,16 @@ test: $(VENV)/.dev-installed  ## Install the dev requirements and run lint, type
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_FLAGS)
 
 bench: $(VENV)/.dev-installed  ## Measure: estimator error against published results, speed
 	$(BIN)/python -m bench
 
-lint: $(VENV)/.dev-installed  ## Lint and type-check only
+lint: $(VENV)/.dev-installed  ## Lint, type-check and check the layers only
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-installed  ## Rewrite the code in the house format
 	$(BIN)/ruff check --fix .

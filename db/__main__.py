@@ -1,7 +1,8 @@
-"""`python -m db`: see `db.cli`."""
+"""`python -m db`: the command line lives in `cli.db` (entry points sit above storage); this shim
+keeps the command's name."""
 
 import sys
 
-from db.cli import main
+from cli.db import main
 
 sys.exit(main())

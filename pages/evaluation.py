@@ -1,8 +1,10 @@
 """Phase 6: offline and online evaluation, and a mitigation for each failure mode."""
 
+from typing import get_args
+
 import streamlit as st
 
-from playbook.design import inapplicable_failure_modes
+from playbook.design import FailureMode, inapplicable_failure_modes
 from playbook.labels import FAILURE_MODES
 from playbook.rubric.mitigations import choices_for
 from ui import frame, state, widgets
@@ -25,12 +27,13 @@ with online:
     widgets.multiselect("evaluation", "online_metrics")
     widgets.toggle("evaluation", "llm_as_judge")
 
+FAILURE_MODE_IDS: tuple[FailureMode, ...] = get_args(FailureMode)
 not_applicable = inapplicable_failure_modes(design)
 st.markdown("**Failure modes** and the mitigation for each")
 with st.container(border=True):
     grid = columns(2)
-    for index, (mode, name) in enumerate(FAILURE_MODES.items()):
-        reason = not_applicable.get(mode)
+    for index, mode in enumerate(FAILURE_MODE_IDS):
+        name, reason = FAILURE_MODES[mode], not_applicable.get(mode)
         with grid[index % 2]:
             widgets.select(
                 "evaluation", "mitigations", item=mode, disabled=reason is not None,

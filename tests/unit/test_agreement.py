@@ -15,11 +15,11 @@ from typing import Any, cast
 
 import pytest
 
+from cli import main
 from diagrams import design_dot, design_report
 from playbook import Design, Phase, dump_design, update_design
 from playbook.analysis import analyze, figures
 from playbook.analysis.summary import headline
-from playbook.cli import main
 from playbook.design import catalog_for
 from playbook.format import duration, money
 from playbook.planner import PlanRow, plan_for_design

@@ -57,7 +57,7 @@ def test_the_llm_adapter_the_interview_and_the_cli_do_not_load_the_sdk_on_import
     modules = [
         "playbook.llm", "playbook.critic", "playbook.interview",
         "playbook.interview.interviewer", "ui.interview", "ui.critic_config",
-        "playbook.cli", "playbook.cli.critique",
+        "cli", "cli.critique",
     ]  # fmt: skip
 
     assert _loaded_after_importing(modules) == []

@@ -12,10 +12,10 @@ import os
 import sys
 from pathlib import Path
 
+from cli.base import Commands, UsageError
+from cli.rubric import print_review, read_design
 from playbook import critic, llm
 from playbook.catalog import Catalog
-from playbook.cli.base import Commands, UsageError
-from playbook.cli.rubric import print_review, read_design
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.rubric import review_design
 

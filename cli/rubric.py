@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cli.base import Commands, UsageError
 from playbook.catalog import Catalog
-from playbook.cli.base import Commands, UsageError
 from playbook.codec import DesignError, parse_design
 from playbook.design import Design
 from playbook.labels import PHASES as PHASE_NAMES

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Final
 
+from cli.base import Commands, Parser, UsageError
 from playbook.catalog import Catalog
-from playbook.cli.base import Commands, Parser, UsageError
 from playbook.codec import DesignError, dump_design, parse_design
 from playbook.design import Design
 from playbook.scenarios import UnknownScenarioError, load_scenario, scenario_summaries

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from cli.base import Parser, UsageError, positive_int
 from db.backup import backup_database
 from db.engine import database_url, make_engine
 from db.interviews import import_interview_files
@@ -25,7 +26,6 @@ from db.records import DesignNotFoundError
 from db.search import MAX_PAGE, list_designs
 from db.transfer import export_design, import_design
 from playbook import DesignError
-from playbook.cli.base import Parser, UsageError, positive_int
 
 Command = Callable[[argparse.Namespace, Engine], int]
 

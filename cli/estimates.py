@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cli.base import Commands, UsageError, positive_float, positive_int
+from cli.rubric import read_design
 from playbook.analysis import analyze
 from playbook.analysis.summary import headline, lines
 from playbook.catalog import Catalog, find, ids
-from playbook.cli.base import Commands, UsageError, positive_float, positive_int
-from playbook.cli.rubric import read_design
 from playbook.estimates.base import Estimate
 from playbook.estimates.cost import self_hosted_usd_per_1m_output
 from playbook.estimates.memory import kv_bytes_per_token, weights_memory

@@ -2,7 +2,8 @@
 
 Each module of this package adds its subcommands in a `register(commands)` function and runs
 them as `command(args, catalog) -> exit code`. Bad input exits 2 with one line naming the valid
-choices. This package is an entry point: unlike the rest of `playbook` it may call `diagrams`.
+choices. The command-line entry points sit above the domain, beside `ui`: they may call
+`diagrams` and `db`; `playbook` and `db` keep their `python -m` names through `__main__` shims.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import importlib
 import sys
 
+from cli.base import Command, Parser, UsageError
 from playbook.catalog import UnknownEntryError, load_catalog
-from playbook.cli.base import Command, Parser, UsageError
 
-# Imported when the parser is built, not with the package, so that `playbook.cli.base` stays
+# Imported when the parser is built, not with the package, so that `cli.base` stays
 # cheap to import for other entry points (the critique module loads the LLM client).
 MODULES = ("estimates", "rubric", "critique", "scenarios")
 
@@ -22,7 +23,7 @@ def _parser() -> Parser:
     parser = Parser(prog="python -m playbook", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for name in MODULES:
-        importlib.import_module(f"playbook.cli.{name}").register(commands)
+        importlib.import_module(f"cli.{name}").register(commands)
     return parser
 
 
