@@ -1,15 +1,18 @@
 """The architecture diagram generated from the design: flags, own components and exports."""
 
+from functools import partial
+
 import streamlit as st
 
-from diagrams import FILE_TYPES, DiagramTooLargeError
+from diagrams import FILE_TYPES, DiagramTooLargeError, ExportFormat
 from playbook import dump_design
 from playbook.labels import slugify
 from ui import component_details, diagram_viewer, resources, state
 from ui.components_form import components_form
+from ui.diagram_viewer import Level
 
-LEVELS = {"full": "Full diagram", "overview": "Overview"}
-EXPORTS = ("dot", "mermaid", "svg", "png", "excalidraw")
+LEVELS: dict[Level, str] = {"full": "Full diagram", "overview": "Overview"}
+EXPORTS: tuple[ExportFormat, ...] = ("dot", "mermaid", "svg", "png", "excalidraw")
 
 st.title("Architecture diagram")
 st.caption(
@@ -21,6 +24,7 @@ state.show_flash()
 design = state.design()
 design_json = dump_design(design)
 stem = slugify(design.title)
+dot: str | None
 try:
     dot = resources.diagram_dot(design_json)
 except DiagramTooLargeError as exc:
@@ -29,7 +33,7 @@ except DiagramTooLargeError as exc:
     )
     dot = None
 if dot is not None:
-    level = st.segmented_control(
+    level: Level = st.segmented_control(
         "Detail", list(LEVELS), format_func=LEVELS.__getitem__, default="full",
         key="diagram.level", help="Overview: one box per phase with its key numbers.",
     ) or "full"  # fmt: skip
@@ -51,7 +55,7 @@ for column, fmt in zip(columns, EXPORTS, strict=False):
     column.download_button(
         {"mermaid": "Mermaid", "excalidraw": "Excalidraw"}.get(fmt, fmt.upper()),
         # SVG, PNG and Excalidraw are laid out by `dot` only when asked for, not on every rerun.
-        data=(lambda fmt=fmt: resources.exported(design_json, fmt)) if dot else b"",
+        data=partial(resources.exported, design_json, fmt) if dot else b"",
         disabled=dot is None or (needs_dot and missing is not None),
         file_name=f"{stem}.{extension}", mime=mime, key=f"diagram.download.{fmt}",
         icon=":material/download:",
