@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from cli import main as playbook_cli
 from db import DesignImportError, create_share_link, make_engine, resolve_share_link, upgrade
 from db.designs import save_design
 from db.transfer import parse_import
 from diagrams import design_dot, design_mermaid, design_report
 from playbook import Design, dump_design, parse_design, update_design
-from playbook.cli import main as playbook_cli
 from playbook.design import (
     CUSTOM_GPU_FIELDS,
     CUSTOM_MODEL_FIELDS,
