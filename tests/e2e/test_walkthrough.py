@@ -72,6 +72,8 @@ def test_a_saved_design_is_listed_and_loads_back(page: Page, app_url: str, artif
 
     _open(page, "Saved designs")
     page.get_by_role("button", name="Load").first.click()
+    # "Something else" is unsaved work: loading asks before it replaces it.
+    page.get_by_role("dialog").get_by_role("button", name="Discard my changes and load").click()
 
     expect(page.get_by_text("Loaded “Support bot draft” into every phase")).to_be_visible()
     page.screenshot(path=artifacts / "e2e-library.png", full_page=True)
