@@ -14,7 +14,7 @@ from playbook.estimates.charts import LoadPoint, MemorySlice
 from playbook.format import duration, money
 from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS, escape_markdown
 from playbook.planner import PlanRow
-from ui import numbers, resources, state
+from ui import charts, numbers, resources, state
 
 
 def _checks(found: DesignAnalysis, *ids: str) -> None:
@@ -56,12 +56,13 @@ def cost_panel(design: Design) -> None:
             f"{c.monthly_active_users:,} monthly active users = "
             f"{money(c.cost_per_user_month_usd * c.monthly_active_users)})"
         )
-        st.bar_chart(
-            {
-                "model class": [MODEL_KINDS_SHORT[item.kind] for item in bill.by_class],
-                "$ per month": [item.usd_per_month for item in bill.by_class],
-            },
-            x="model class", y="$ per month", horizontal=True, height=180,
+        charts.draw(
+            charts.horizontal_bars(
+                "model class", "$ per month",
+                [MODEL_KINDS_SHORT[item.kind] for item in bill.by_class],
+                [item.usd_per_month for item in bill.by_class],
+                height=180,
+            )
         )  # fmt: skip
 
 
@@ -139,9 +140,11 @@ def _memory_chart(memory: tuple[MemorySlice, ...]) -> None:
         "Memory of one GPU at the peak load (GiB): reserved is the 10% headroom plus "
         "activations; free holds more sequences"
     )
-    st.bar_chart(
-        {"part": [item.part for item in memory], "GiB": [item.gib for item in memory]},
-        x="part", y="GiB", horizontal=True, height=220, sort=False,
+    charts.draw(
+        charts.horizontal_bars(
+            "part", "GiB", [item.part for item in memory], [item.gib for item in memory],
+            height=220,
+        )
     )  # fmt: skip
 
 
@@ -152,20 +155,22 @@ def _load_charts(
         return
     x = [point.concurrency for point in sweep]
     itl.caption("ITL against requests in flight, with the Phase 1 budget (ms)")
-    itl.line_chart(
+    itl_spec = charts.lines(
+        "requests in flight", x,
         {
-            "requests in flight": x,
             "ITL": [point.itl_ms for point in sweep],
             "ITL budget": [float(design.constraints.itl_ms)] * len(x),
         },
-        x="requests in flight", y=["ITL", "ITL budget"], height=220,
-        color=["#3b5bdb", "#e03131"],
+        height=220, colors=["#3b5bdb", "#e03131"],
     )  # fmt: skip
+    charts.draw(itl_spec, itl)
     throughput.caption("Output tokens/s of one replica against requests in flight")
-    throughput.line_chart(
-        {"requests in flight": x, "tokens/s": [point.tokens_per_s for point in sweep]},
-        x="requests in flight", y="tokens/s", height=220,
-    )  # fmt: skip
+    charts.draw(
+        charts.lines(
+            "requests in flight", x, {"tokens/s": [p.tokens_per_s for p in sweep]}, height=220
+        ),
+        throughput,
+    )
 
 
 def use_setup(row: PlanRow) -> None:
