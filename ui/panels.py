@@ -194,9 +194,18 @@ def _use_chosen(rows: tuple[PlanRow, ...]) -> None:
     use_setup(rows[int(st.session_state.get("serving.plan_row", 0))])
 
 
+PLANNER_OPEN = "serving.planner_open"
+
+
 def planner_panel(design: Design) -> None:
     """Draw the reverse planner: the cheapest setups that meet Phase 1, and a way to use one."""
-    with st.expander("Cheapest setups that meet the Phase 1 targets", icon=":material/search:"):
+    panel = st.expander(
+        "Cheapest setups that meet the Phase 1 targets", icon=":material/search:",
+        key=PLANNER_OPEN, on_change="rerun",
+    )  # fmt: skip
+    if not panel.open:
+        return  # drawn only when opened: the table and its widgets cost every Serving rerun
+    with panel:
         found = resources.plan_numbers(design)
         if found is None:
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from playbook.labels import escape_markdown
+from ui import panels
 
 
 def _metric(at: AppTest, name: str) -> str:
@@ -133,6 +134,9 @@ def test_the_cheapest_setup_the_planner_finds_can_be_used_in_one_click(app: AppT
     _self_hosted(app, "llama-3.1-70b")
     app.switch_page("pages/serving.py").run()
     assert "Does not fit" in app.error[0].value
+    assert not [b for b in app.button if b.key == "serving.use_plan"]  # drawn only when opened
+    app.session_state[panels.PLANNER_OPEN] = True  # the user opens the planner's expander
+    app.run()
 
     app.button(key="serving.use_plan").click().run()
 
