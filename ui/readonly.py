@@ -80,12 +80,26 @@ def notes(design: Design, phase: Phase) -> None:
     st.markdown(f"**Notes:** {escape_markdown(text)}" if text else "*No notes.*")
 
 
-def phase_tabs(design: Design, *, phases: tuple[Phase, ...] = PHASES) -> None:
-    """Draw a tab per phase: its decisions and its notes."""
-    for phase, tab in zip(phases, st.tabs([PHASE_NAMES[p] for p in phases]), strict=True):
-        with tab:
-            decision_table(design, phase=phase)
-            notes(design, phase)
+def phase_tabs(
+    design: Design, *, phases: tuple[Phase, ...] = PHASES, key: str = "readonly.phase_tab"
+) -> None:
+    """Draw a tab per phase: its decisions and its notes, drawn only for the open tab."""
+    tabs = st.tabs([PHASE_NAMES[p] for p in phases], key=key, on_change="rerun")
+    for phase, tab in zip(phases, tabs, strict=True):
+        if tab.open:
+            with tab:
+                decision_table(design, phase=phase)
+                notes(design, phase)
+
+
+def all_numbers_panel(design: Design, *, key: str) -> None:
+    """Draw every number with its math in an expander, computed only while it is open."""
+    panel = st.expander(
+        "Every number with its math", icon=":material/calculate:", key=key, on_change="rerun"
+    )
+    if panel.open:
+        with panel:
+            all_numbers(design)
 
 
 def critique_of(design: Design) -> Review:
