@@ -20,10 +20,11 @@ except (SQLAlchemyError, ValueError):
     st.stop()
 
 left_column, right_column = st.columns(2, gap="medium")
+listed: dict[str, dict[int, str]] = {}  # one library search per query in this rerun
 with left_column, st.container(border=True):
-    left = compare.pick(engine, side="left")
+    left = compare.pick(engine, side="left", listed=listed)
 with right_column, st.container(border=True):
-    right = compare.pick(engine, side="right")
+    right = compare.pick(engine, side="right", listed=listed)
 if left is None or right is None:
     st.stop()
 
