@@ -6,11 +6,10 @@ Every number drawn here is read from the design's one analysis (`resources.analy
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from playbook import Design, DesignError, update_design
-from playbook.analysis import DesignAnalysis
-from playbook.estimates.charts import LoadPoint, MemorySlice
+from playbook.analysis import DesignAnalysis, design_hash
+from playbook.estimates.charts import LoadPoint
 from playbook.format import duration, money
 from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS, escape_markdown
 from playbook.planner import PlanRow
@@ -56,13 +55,15 @@ def cost_panel(design: Design) -> None:
             f"{c.monthly_active_users:,} monthly active users = "
             f"{money(c.cost_per_user_month_usd * c.monthly_active_users)})"
         )
-        charts.draw(
-            charts.horizontal_bars(
+        by_class = bill.by_class
+        charts.draw_once(
+            f"cost_by_class:{design_hash(design)}",
+            lambda: charts.horizontal_bars(
                 "model class", "$ per month",
-                [MODEL_KINDS_SHORT[item.kind] for item in bill.by_class],
-                [item.usd_per_month for item in bill.by_class],
+                [MODEL_KINDS_SHORT[item.kind] for item in by_class],
+                [item.usd_per_month for item in by_class],
                 height=180,
-            )
+            ),
         )  # fmt: skip
 
 
@@ -126,36 +127,44 @@ def serving_panel(design: Design) -> None:
 
 def serving_charts(design: Design) -> None:
     """Draw one GPU's memory at peak load, and ITL and throughput against requests in flight."""
-    capacity = resources.analysis(design).capacity
-    if capacity is None or not capacity.memory:
+    specs = _serving_specs(design_hash(design), design)
+    if not specs:
         return
     memory_column, itl_column, throughput_column = st.columns(3, gap="medium")
-    with memory_column:
-        _memory_chart(capacity.memory)
-    _load_charts(design, capacity.sweep, itl_column, throughput_column)
-
-
-def _memory_chart(memory: tuple[MemorySlice, ...]) -> None:
-    st.caption(
+    memory_column.caption(
         "Memory of one GPU at the peak load (GiB): reserved is the 10% headroom plus "
         "activations; free holds more sequences"
     )
-    charts.draw(
+    charts.draw(specs[0], memory_column)
+    if len(specs) > 1:
+        itl_column.caption("ITL against requests in flight, with the Phase 1 budget (ms)")
+        charts.draw(specs[1], itl_column)
+        throughput_column.caption("Output tokens/s of one replica against requests in flight")
+        charts.draw(specs[2], throughput_column)
+
+
+# Built once per design (keyed on its hash), shared by every session like the analysis.
+@st.cache_data(max_entries=128, show_spinner=False)
+def _serving_specs(key: str, _design: Design) -> tuple[charts.Spec, ...]:
+    del key  # the design's hash
+    capacity = resources.analysis(_design).capacity
+    if capacity is None or not capacity.memory:
+        return ()
+    memory = capacity.memory
+    specs = [
         charts.horizontal_bars(
             "part", "GiB", [item.part for item in memory], [item.gib for item in memory],
             height=220,
         )
-    )  # fmt: skip
+    ]  # fmt: skip
+    return tuple(charts.packed(spec) for spec in specs + _load_specs(_design, capacity.sweep))
 
 
-def _load_charts(
-    design: Design, sweep: tuple[LoadPoint, ...], itl: DeltaGenerator, throughput: DeltaGenerator
-) -> None:
+def _load_specs(design: Design, sweep: tuple[LoadPoint, ...]) -> list[charts.Spec]:
     if not sweep:
-        return
+        return []
     x = [point.concurrency for point in sweep]
-    itl.caption("ITL against requests in flight, with the Phase 1 budget (ms)")
-    itl_spec = charts.lines(
+    itl = charts.lines(
         "requests in flight", x,
         {
             "ITL": [point.itl_ms for point in sweep],
@@ -163,14 +172,10 @@ def _load_charts(
         },
         height=220, colors=["#3b5bdb", "#e03131"],
     )  # fmt: skip
-    charts.draw(itl_spec, itl)
-    throughput.caption("Output tokens/s of one replica against requests in flight")
-    charts.draw(
-        charts.lines(
-            "requests in flight", x, {"tokens/s": [p.tokens_per_s for p in sweep]}, height=220
-        ),
-        throughput,
+    tokens = charts.lines(
+        "requests in flight", x, {"tokens/s": [p.tokens_per_s for p in sweep]}, height=220
     )
+    return [itl, tokens]
 
 
 def use_setup(row: PlanRow) -> None:
