@@ -15,6 +15,10 @@ from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS, escape_markdown
 from playbook.planner import PlanRow
 from ui import charts, numbers, resources, state
 
+# The open state of the math expanders: their contents are drawn only while they are open.
+BILL_MATH = "numbers.bill_math_open"
+STAGE_MATH = "numbers.stage_math_open"
+
 
 def _checks(found: DesignAnalysis, *ids: str) -> None:
     for check in found.checks:
@@ -43,8 +47,9 @@ def cost_panel(design: Design) -> None:
         hide_index=True,
         width="stretch",
     )
-    with st.expander("Show the math of each line"):
-        for estimate in bill.estimates:
+    lines_math = st.expander("Show the math of each line", key=BILL_MATH, on_change="rerun")
+    for estimate in bill.estimates if lines_math.open else ():
+        with lines_math:
             st.markdown(f"**{escape_markdown(estimate.name)}**: {estimate.shown()}")
             numbers.math(estimate)
     if bill.routing is not None:
@@ -98,8 +103,10 @@ def timeline_panel(design: Design) -> None:
         hide_index=True,
         width="stretch",
     )
-    with st.expander("Show the math of each stage"):
-        for estimate in (t.prompt_tokens, *(s.estimate for s in t.steps if s.estimate)):
+    stages_math = st.expander("Show the math of each stage", key=STAGE_MATH, on_change="rerun")
+    stages = (t.prompt_tokens, *(s.estimate for s in t.steps if s.estimate))
+    for estimate in stages if stages_math.open else ():
+        with stages_math:
             st.markdown(f"**{escape_markdown(estimate.name)}**: {estimate.shown()}")
             numbers.math(estimate)
 

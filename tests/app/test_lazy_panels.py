@@ -7,9 +7,12 @@ from streamlit.testing.v1 import AppTest
 
 from db import create_share_link, save_design
 from playbook import Design, update_design
+from playbook.analysis import analyze
 from playbook.compare import FIELD_LABELS
+from playbook.design import catalog_for
 from tests.app.conftest import APP
 from tests.app.library_support import app_engine
+from ui import panels
 
 SHARED = update_design(Design(title="Lazy panels"), "model", kind="self_hosted")
 
@@ -48,3 +51,17 @@ def test_every_number_with_its_math_is_drawn_when_opened(app: AppTest) -> None:
 
     assert any(m.label == "Cost per month" for m in visitor.metric)
     assert any(md.value.startswith("**Formula:**") for md in visitor.markdown)
+
+
+def test_the_math_of_each_bill_line_is_drawn_when_opened(app: AppTest) -> None:
+    app.switch_page("pages/model.py").run()
+    design = app.session_state["design"]
+    lines = analyze(design, catalog_for(design)).bill.estimates
+    heads = [f"**{estimate.name}**: {estimate.shown()}" for estimate in lines]
+    assert lines
+    assert not any(md.value in heads for md in app.markdown)
+
+    app.session_state[panels.BILL_MATH] = True
+    app.run()
+
+    assert [md.value for md in app.markdown if md.value in heads] == heads
