@@ -13,7 +13,7 @@ from playbook.estimates.charts import LoadPoint
 from playbook.format import duration, money
 from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS, escape_markdown
 from playbook.planner import PlanRow
-from ui import charts, numbers, resources, state
+from ui import charts, numbers, resources, state, tables
 
 # The open state of the math expanders: their contents are drawn only while they are open.
 BILL_MATH = "numbers.bill_math_open"
@@ -35,7 +35,7 @@ def cost_panel(design: Design) -> None:
         st.error(f"Not priced as within: {reason}", icon=":material/error:")
     _checks(found, "cost_per_request", "cost_per_user")
     numbers.metric(bill.total)
-    st.dataframe(
+    tables.dataframe(
         [
             {
                 "line": line.name,
@@ -90,7 +90,7 @@ def timeline_panel(design: Design) -> None:
                 else f"{escape_markdown(t.large.state.reason or '')}."
             )
         )
-    st.dataframe(
+    tables.dataframe(
         [
             {
                 "stage": step.name + (" (beside the search)" if step.parallel_with else ""),
@@ -231,7 +231,7 @@ def planner_panel(design: Design) -> None:
             f"adds the {duration(before)} spent before the model. Lower precisions can cost "
             "quality: check your golden set."
         )
-        st.dataframe(
+        tables.dataframe(
             [
                 {
                     "$/hour": money(row.usd_per_hour),

@@ -16,7 +16,7 @@ from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
 from playbook.rubric import Review
-from ui import numbers, panels, resources
+from ui import numbers, panels, resources, tables
 
 _ALERTS = {"block": st.error, "warn": st.warning, "info": st.info}
 _SEVERITY_NAMES = {"block": "Blocking", "warn": "Warning", "info": "Note"}
@@ -66,7 +66,7 @@ def diagram(design: Design) -> None:
 def decision_table(design: Design, *, phase: Phase | None = None) -> None:
     """Draw one phase's decisions (or all of them) as a two-column table of plain text."""
     rows = phase_decisions(design, phase) if phase else decisions(design)
-    st.dataframe(
+    tables.dataframe(
         [{"Decision": row.label, "Value": sanitize.cell(row.value)} for row in rows],
         hide_index=True,
         width="stretch",
