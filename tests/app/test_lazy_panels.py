@@ -10,6 +10,7 @@ from playbook import Design, update_design
 from playbook.analysis import analyze
 from playbook.compare import FIELD_LABELS
 from playbook.design import catalog_for
+from playbook.labels import escape_markdown
 from tests.app.conftest import APP
 from tests.app.library_support import app_engine
 from ui import panels
@@ -57,7 +58,7 @@ def test_the_math_of_each_bill_line_is_drawn_when_opened(app: AppTest) -> None:
     app.switch_page("pages/model.py").run()
     design = app.session_state["design"]
     lines = analyze(design, catalog_for(design)).bill.estimates
-    heads = [f"**{estimate.name}**: {estimate.shown()}" for estimate in lines]
+    heads = [f"**{escape_markdown(estimate.name)}**: {estimate.shown()}" for estimate in lines]
     assert lines
     assert not any(md.value in heads for md in app.markdown)
 
