@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from playbook import sanitize
 from playbook.compare import decisions_that_differ, numbers_that_differ
-from ui import compare, diagram_viewer, readonly, resources
+from ui import compare, diagram_viewer, readonly, resources, tables
 
 st.title("Compare")
 st.caption(
@@ -20,10 +20,11 @@ except (SQLAlchemyError, ValueError):
     st.stop()
 
 left_column, right_column = st.columns(2, gap="medium")
+listed: dict[str, dict[int, str]] = {}  # one library search per query in this rerun
 with left_column, st.container(border=True):
-    left = compare.pick(engine, side="left")
+    left = compare.pick(engine, side="left", listed=listed)
 with right_column, st.container(border=True):
-    right = compare.pick(engine, side="right")
+    right = compare.pick(engine, side="right", listed=listed)
 if left is None or right is None:
     st.stop()
 
@@ -31,7 +32,7 @@ if left is None or right is None:
 def _table(rows: list[dict[str, object]], *, empty: str) -> None:
     if rows:
         cells = [{key: sanitize.cell(str(value)) for key, value in row.items()} for row in rows]
-        st.dataframe(cells, hide_index=True, width="stretch", height="content")
+        tables.dataframe(cells, hide_index=True, width="stretch", height="content")
     else:
         st.info(empty, icon=":material/drag_handle:")
 

@@ -61,7 +61,8 @@ for column, fmt in zip(columns, EXPORTS, strict=False):
         icon=":material/download:",
     )  # fmt: skip
 columns[-1].download_button(
-    "Report", data=resources.report(design_json), file_name=f"{stem}.md",
+    # Built when clicked, not on every rerun (a callable `data`, Streamlit >= 1.52).
+    "Report", data=lambda: resources.report(design_json), file_name=f"{stem}.md",
     mime="text/markdown", key="diagram.download.report", icon=":material/description:",
     help="A Markdown design report: the diagram, the numbers and the notes of each phase.",
 )  # fmt: skip

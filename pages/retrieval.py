@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from playbook.analysis import design_hash
 from playbook.catalog import ids, load_catalog, name_of
 from playbook.labels import INDEXES, compact_number
-from ui import frame, navigation, numbers, resources, state, widgets
+from ui import charts, frame, navigation, numbers, resources, state, widgets
 
 frame.phase_header("retrieval", ask="Anchor retrieval on chunk count and a recall@k target.")
 
@@ -73,12 +74,13 @@ else:
             if line is not None:
                 numbers.metric(line.estimate, help="Its line in the monthly bill (Model page).")
         st.caption("Index memory by index type (GiB)")
-        st.bar_chart(
-            {
-                "index": [INDEXES[name] for name in report.index_memory_by_index],
-                "GiB": [e.value for e in report.index_memory_by_index.values()],
-            },
-            x="index", y="GiB", horizontal=True, height=220,
+        by_index = report.index_memory_by_index
+        charts.draw_once(
+            f"index_memory:{design_hash(state.design())}",
+            lambda: charts.horizontal_bars(
+                "index", "GiB", [INDEXES[name] for name in by_index],
+                [e.value for e in by_index.values()], height=220,
+            ),
         )  # fmt: skip
 
 frame.phase_footer("retrieval")

@@ -53,9 +53,8 @@ with critique:
     readonly.critique(design)
 
 st.subheader("Decisions of phases 2 to 6")
-readonly.phase_tabs(design, phases=PHASES[1:])
-with st.expander("Every number with its math", icon=":material/calculate:"):
-    readonly.all_numbers(design)
+readonly.phase_tabs(design, phases=PHASES[1:], key="shared.phase_tab")
+readonly.all_numbers_panel(design, key="shared.numbers_open")  # drawn only when opened
 
 st.subheader("Comments")
 comments.shared_section(shared, token, prefix="shared")

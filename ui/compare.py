@@ -40,13 +40,23 @@ def _default(side: str, options: list[int]) -> int:
     return where.design_id if where else options[1]
 
 
-def pick(engine: Engine, *, side: str) -> Side | None:
-    """Draw one side's pickers and return its design, or None after showing why it cannot load."""
+def pick(
+    engine: Engine, *, side: str, listed: dict[str, dict[int, str]] | None = None
+) -> Side | None:
+    """Draw one side's pickers and return its design, or None after showing why it cannot load.
+
+    `listed` holds this rerun's search results by query: two sides with the same query (the
+    usual empty one) read the library once.
+    """
     st.markdown(f"**{side.capitalize()}**")
     query = st.text_input(
         "Find a saved design", key=f"compare.{side}.query", placeholder="title, scenario or author"
     )
-    titles = {item.id: item.title for item in list_designs(engine, query=query, limit=50).items}
+    listed = {} if listed is None else listed
+    if query not in listed:
+        found = list_designs(engine, query=query, limit=50).items
+        listed[query] = {item.id: item.title for item in found}
+    titles = dict(listed[query])
     preset = st.session_state.get(f"compare.{side}.design")
     try:
         if isinstance(preset, int) and preset != CURRENT and preset not in titles:

@@ -15,6 +15,9 @@ from playbook.labels import escape_markdown
 from ui import state
 
 PROBLEM = "components.problem"
+OPEN = "components.open"  # the expander's open state: its rows are drawn only while it is open
+PAGE = "components.page"
+PER_PAGE = 10
 KINDS: tuple[str, ...] = get_args(ComponentKind)
 
 
@@ -45,10 +48,25 @@ def _remove(component_id: str) -> None:
 def components_form() -> None:
     """Draw the expander to add a component, and the design's own components with Remove."""
     design = state.design()
-    with st.expander("Your own components", icon=":material/add_box:"):
+    panel = st.expander(
+        "Your own components", icon=":material/add_box:", key=OPEN, on_change="rerun"
+    )
+    if not panel.open:
+        return  # 100 own components were 65 ms of every Diagram rerun while nobody looked
+    with panel:
         if problem := st.session_state.get(PROBLEM):
             st.error(escape_markdown(problem))  # it may quote what the user typed
-        for component in design.components:
+        pages = max(1, -(-len(design.components) // PER_PAGE))
+        page = 1
+        if pages > 1:
+            page = int(
+                st.number_input(
+                    f"Page (of {pages}, {PER_PAGE} components each)",
+                    min_value=1, max_value=pages, step=1, key=PAGE,
+                )
+            )  # fmt: skip
+        first = (min(page, pages) - 1) * PER_PAGE
+        for component in design.components[first : first + PER_PAGE]:
             text, button = st.columns([5, 1], vertical_alignment="center")
             why = component.justification.strip() or "no constraint stated: flagged"
             text.markdown(

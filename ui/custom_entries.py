@@ -112,9 +112,18 @@ def _config_form() -> None:
             st.rerun()
 
 
+MODEL_FORM_OPEN = "custom_models.open"  # the expanders' open state: forms drawn only when open
+GPU_FORM_OPEN = "custom_gpus.open"
+
+
 def model_form() -> None:
     """Draw the expander that adds an open model from its config.json or its published numbers."""
-    with st.expander("Add your own open model", icon=":material/add:"):
+    panel = st.expander(
+        "Add your own open model", icon=":material/add:", key=MODEL_FORM_OPEN, on_change="rerun"
+    )
+    if not panel.open:
+        return  # two forms of a dozen widgets, drawn only while the expander is open
+    with panel:
         _existing("custom_models")
         _config_form()
         st.divider()
@@ -146,7 +155,12 @@ def model_form() -> None:
 
 def gpu_form() -> None:
     """Draw the expander that adds a GPU from its datasheet numbers."""
-    with st.expander("Add your own GPU", icon=":material/add:"):
+    panel = st.expander(
+        "Add your own GPU", icon=":material/add:", key=GPU_FORM_OPEN, on_change="rerun"
+    )
+    if not panel.open:
+        return  # a form of eight widgets on every Serving rerun otherwise
+    with panel:
         _existing("custom_gpus")
         with st.form("custom_gpu", border=False):
             ident, name = st.columns(2)

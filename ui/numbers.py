@@ -12,11 +12,12 @@ from playbook.labels import escape_markdown
 def math(estimate: Estimate) -> None:
     """Draw the formula, the numbers put into it, the assumptions and the sources."""
     # A formula or its numbers can name a design's own model or GPU: user text, in a code span.
-    st.markdown(f"**Formula:** {sanitize.code(estimate.formula)}")
+    # One Markdown element, not one per line: a page draws dozens of these on every rerun.
+    lines = [f"**Formula:** {sanitize.code(estimate.formula)}"]
     if estimate.worked:
-        st.markdown(f"**With the numbers:** {sanitize.code(estimate.worked)}")
-    for assumption in estimate.assumptions:
-        st.markdown(f"- Assumes {escape_markdown(assumption)}")
+        lines.append(f"**With the numbers:** {sanitize.code(estimate.worked)}")
+    lines += [f"- Assumes {escape_markdown(assumption)}" for assumption in estimate.assumptions]
+    st.markdown("\n\n".join(lines))
     if estimate.sources:
         st.caption("Sources: " + " · ".join(escape_markdown(s) for s in estimate.sources))
 

@@ -6,15 +6,18 @@ Every number drawn here is read from the design's one analysis (`resources.analy
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from playbook import Design, DesignError, update_design
-from playbook.analysis import DesignAnalysis
-from playbook.estimates.charts import LoadPoint, MemorySlice
+from playbook.analysis import DesignAnalysis, design_hash
+from playbook.estimates.charts import LoadPoint
 from playbook.format import duration, money
 from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS, escape_markdown
 from playbook.planner import PlanRow
-from ui import numbers, resources, state
+from ui import charts, numbers, resources, state, tables
+
+# The open state of the math expanders: their contents are drawn only while they are open.
+BILL_MATH = "numbers.bill_math_open"
+STAGE_MATH = "numbers.stage_math_open"
 
 
 def _checks(found: DesignAnalysis, *ids: str) -> None:
@@ -32,7 +35,7 @@ def cost_panel(design: Design) -> None:
         st.error(f"Not priced as within: {reason}", icon=":material/error:")
     _checks(found, "cost_per_request", "cost_per_user")
     numbers.metric(bill.total)
-    st.dataframe(
+    tables.dataframe(
         [
             {
                 "line": line.name,
@@ -44,8 +47,9 @@ def cost_panel(design: Design) -> None:
         hide_index=True,
         width="stretch",
     )
-    with st.expander("Show the math of each line"):
-        for estimate in bill.estimates:
+    lines_math = st.expander("Show the math of each line", key=BILL_MATH, on_change="rerun")
+    for estimate in bill.estimates if lines_math.open else ():
+        with lines_math:
             st.markdown(f"**{escape_markdown(estimate.name)}**: {estimate.shown()}")
             numbers.math(estimate)
     if bill.routing is not None:
@@ -56,12 +60,15 @@ def cost_panel(design: Design) -> None:
             f"{c.monthly_active_users:,} monthly active users = "
             f"{money(c.cost_per_user_month_usd * c.monthly_active_users)})"
         )
-        st.bar_chart(
-            {
-                "model class": [MODEL_KINDS_SHORT[item.kind] for item in bill.by_class],
-                "$ per month": [item.usd_per_month for item in bill.by_class],
-            },
-            x="model class", y="$ per month", horizontal=True, height=180,
+        by_class = bill.by_class
+        charts.draw_once(
+            f"cost_by_class:{design_hash(design)}",
+            lambda: charts.horizontal_bars(
+                "model class", "$ per month",
+                [MODEL_KINDS_SHORT[item.kind] for item in by_class],
+                [item.usd_per_month for item in by_class],
+                height=180,
+            ),
         )  # fmt: skip
 
 
@@ -83,7 +90,7 @@ def timeline_panel(design: Design) -> None:
                 else f"{escape_markdown(t.large.state.reason or '')}."
             )
         )
-    st.dataframe(
+    tables.dataframe(
         [
             {
                 "stage": step.name + (" (beside the search)" if step.parallel_with else ""),
@@ -96,8 +103,10 @@ def timeline_panel(design: Design) -> None:
         hide_index=True,
         width="stretch",
     )
-    with st.expander("Show the math of each stage"):
-        for estimate in (t.prompt_tokens, *(s.estimate for s in t.steps if s.estimate)):
+    stages_math = st.expander("Show the math of each stage", key=STAGE_MATH, on_change="rerun")
+    stages = (t.prompt_tokens, *(s.estimate for s in t.steps if s.estimate))
+    for estimate in stages if stages_math.open else ():
+        with stages_math:
             st.markdown(f"**{escape_markdown(estimate.name)}**: {estimate.shown()}")
             numbers.math(estimate)
 
@@ -125,47 +134,55 @@ def serving_panel(design: Design) -> None:
 
 def serving_charts(design: Design) -> None:
     """Draw one GPU's memory at peak load, and ITL and throughput against requests in flight."""
-    capacity = resources.analysis(design).capacity
-    if capacity is None or not capacity.memory:
+    specs = _serving_specs(design_hash(design), design)
+    if not specs:
         return
     memory_column, itl_column, throughput_column = st.columns(3, gap="medium")
-    with memory_column:
-        _memory_chart(capacity.memory)
-    _load_charts(design, capacity.sweep, itl_column, throughput_column)
-
-
-def _memory_chart(memory: tuple[MemorySlice, ...]) -> None:
-    st.caption(
+    memory_column.caption(
         "Memory of one GPU at the peak load (GiB): reserved is the 10% headroom plus "
         "activations; free holds more sequences"
     )
-    st.bar_chart(
-        {"part": [item.part for item in memory], "GiB": [item.gib for item in memory]},
-        x="part", y="GiB", horizontal=True, height=220, sort=False,
-    )  # fmt: skip
+    charts.draw(specs[0], memory_column)
+    if len(specs) > 1:
+        itl_column.caption("ITL against requests in flight, with the Phase 1 budget (ms)")
+        charts.draw(specs[1], itl_column)
+        throughput_column.caption("Output tokens/s of one replica against requests in flight")
+        charts.draw(specs[2], throughput_column)
 
 
-def _load_charts(
-    design: Design, sweep: tuple[LoadPoint, ...], itl: DeltaGenerator, throughput: DeltaGenerator
-) -> None:
+# Built once per design (keyed on its hash), shared by every session like the analysis.
+@st.cache_data(max_entries=128, show_spinner=False)
+def _serving_specs(key: str, _design: Design) -> tuple[charts.Spec, ...]:
+    del key  # the design's hash
+    capacity = resources.analysis(_design).capacity
+    if capacity is None or not capacity.memory:
+        return ()
+    memory = capacity.memory
+    specs = [
+        charts.horizontal_bars(
+            "part", "GiB", [item.part for item in memory], [item.gib for item in memory],
+            height=220,
+        )
+    ]  # fmt: skip
+    return tuple(charts.packed(spec) for spec in specs + _load_specs(_design, capacity.sweep))
+
+
+def _load_specs(design: Design, sweep: tuple[LoadPoint, ...]) -> list[charts.Spec]:
     if not sweep:
-        return
+        return []
     x = [point.concurrency for point in sweep]
-    itl.caption("ITL against requests in flight, with the Phase 1 budget (ms)")
-    itl.line_chart(
+    itl = charts.lines(
+        "requests in flight", x,
         {
-            "requests in flight": x,
             "ITL": [point.itl_ms for point in sweep],
             "ITL budget": [float(design.constraints.itl_ms)] * len(x),
         },
-        x="requests in flight", y=["ITL", "ITL budget"], height=220,
-        color=["#3b5bdb", "#e03131"],
+        height=220, colors=["#3b5bdb", "#e03131"],
     )  # fmt: skip
-    throughput.caption("Output tokens/s of one replica against requests in flight")
-    throughput.line_chart(
-        {"requests in flight": x, "tokens/s": [point.tokens_per_s for point in sweep]},
-        x="requests in flight", y="tokens/s", height=220,
-    )  # fmt: skip
+    tokens = charts.lines(
+        "requests in flight", x, {"tokens/s": [p.tokens_per_s for p in sweep]}, height=220
+    )
+    return [itl, tokens]
 
 
 def use_setup(row: PlanRow) -> None:
@@ -189,9 +206,18 @@ def _use_chosen(rows: tuple[PlanRow, ...]) -> None:
     use_setup(rows[int(st.session_state.get("serving.plan_row", 0))])
 
 
+PLANNER_OPEN = "serving.planner_open"
+
+
 def planner_panel(design: Design) -> None:
     """Draw the reverse planner: the cheapest setups that meet Phase 1, and a way to use one."""
-    with st.expander("Cheapest setups that meet the Phase 1 targets", icon=":material/search:"):
+    panel = st.expander(
+        "Cheapest setups that meet the Phase 1 targets", icon=":material/search:",
+        key=PLANNER_OPEN, on_change="rerun",
+    )  # fmt: skip
+    if not panel.open:
+        return  # drawn only when opened: the table and its widgets cost every Serving rerun
+    with panel:
         found = resources.plan_numbers(design)
         if found is None:
             return
@@ -205,7 +231,7 @@ def planner_panel(design: Design) -> None:
             f"adds the {duration(before)} spent before the model. Lower precisions can cost "
             "quality: check your golden set."
         )
-        st.dataframe(
+        tables.dataframe(
             [
                 {
                     "$/hour": money(row.usd_per_hour),

@@ -16,7 +16,7 @@ from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
 from playbook.rubric import Review
-from ui import numbers, panels, resources
+from ui import numbers, panels, resources, tables
 
 _ALERTS = {"block": st.error, "warn": st.warning, "info": st.info}
 _SEVERITY_NAMES = {"block": "Blocking", "warn": "Warning", "info": "Note"}
@@ -66,7 +66,7 @@ def diagram(design: Design) -> None:
 def decision_table(design: Design, *, phase: Phase | None = None) -> None:
     """Draw one phase's decisions (or all of them) as a two-column table of plain text."""
     rows = phase_decisions(design, phase) if phase else decisions(design)
-    st.dataframe(
+    tables.dataframe(
         [{"Decision": row.label, "Value": sanitize.cell(row.value)} for row in rows],
         hide_index=True,
         width="stretch",
@@ -80,12 +80,26 @@ def notes(design: Design, phase: Phase) -> None:
     st.markdown(f"**Notes:** {escape_markdown(text)}" if text else "*No notes.*")
 
 
-def phase_tabs(design: Design, *, phases: tuple[Phase, ...] = PHASES) -> None:
-    """Draw a tab per phase: its decisions and its notes."""
-    for phase, tab in zip(phases, st.tabs([PHASE_NAMES[p] for p in phases]), strict=True):
-        with tab:
-            decision_table(design, phase=phase)
-            notes(design, phase)
+def phase_tabs(
+    design: Design, *, phases: tuple[Phase, ...] = PHASES, key: str = "readonly.phase_tab"
+) -> None:
+    """Draw a tab per phase: its decisions and its notes, drawn only for the open tab."""
+    tabs = st.tabs([PHASE_NAMES[p] for p in phases], key=key, on_change="rerun")
+    for phase, tab in zip(phases, tabs, strict=True):
+        if tab.open:
+            with tab:
+                decision_table(design, phase=phase)
+                notes(design, phase)
+
+
+def all_numbers_panel(design: Design, *, key: str) -> None:
+    """Draw every number with its math in an expander, computed only while it is open."""
+    panel = st.expander(
+        "Every number with its math", icon=":material/calculate:", key=key, on_change="rerun"
+    )
+    if panel.open:
+        with panel:
+            all_numbers(design)
 
 
 def critique_of(design: Design) -> Review:

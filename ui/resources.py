@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -10,20 +11,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from db import database_url, make_engine, upgrade
-from diagrams import (
-    DotNotFoundError,
-    ExportFormat,
-    design_dot,
-    design_report,
-    export,
-    findings_from_review,
-)
-from diagrams.graph import Finding
 from playbook import Design, parse_design
 from playbook.analysis import DesignAnalysis, analyze, design_hash
 from playbook.design import catalog_for
 from playbook.planner import Plan, plan_for_design
 from playbook.rubric import Review
+
+if TYPE_CHECKING:
+    # `diagrams` pulls in networkx (about 250 ms of a cold start): imported where a diagram is
+    # drawn or exported, not by every page through this module.
+    from diagrams import DotNotFoundError, ExportFormat
+    from diagrams.graph import Finding
 
 
 @st.cache_resource(show_spinner="Opening the design library…")
@@ -65,12 +63,16 @@ def review(design: Design) -> Review:
 
 
 def _flags(design: Design, found: DesignAnalysis) -> tuple[Finding, ...]:
+    from diagrams import findings_from_review
+
     return tuple(findings_from_review(found.review.findings))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def diagram_dot(design_json: str) -> str:
     """Return the DOT text for a design given as JSON, with the analysis's numbers and flags."""
+    from diagrams import design_dot
+
     design = parse_design(design_json)
     found = analysis(design)
     return design_dot(design, findings=_flags(design, found), analysis=found)
@@ -79,6 +81,8 @@ def diagram_dot(design_json: str) -> str:
 @st.cache_data(max_entries=16, show_spinner="Rendering with Graphviz…")
 def exported(design_json: str, fmt: ExportFormat) -> bytes:
     """Return the diagram in `fmt` (SVG and PNG are laid out by Graphviz's `dot`)."""
+    from diagrams import export
+
     design = parse_design(design_json)
     found = analysis(design)
     return export(design, fmt, findings=_flags(design, found), analysis=found)
@@ -87,6 +91,8 @@ def exported(design_json: str, fmt: ExportFormat) -> bytes:
 @st.cache_data(max_entries=16, show_spinner=False)
 def report(design_json: str) -> str:
     """Return the Markdown design report."""
+    from diagrams import design_report
+
     design = parse_design(design_json)
     found = analysis(design)
     return design_report(
@@ -96,6 +102,8 @@ def report(design_json: str) -> str:
 
 def dot_missing() -> DotNotFoundError | None:
     """Return the error to show when Graphviz's `dot` is not installed, else None."""
+    from diagrams import DotNotFoundError
+
     return (
         None
         if shutil.which("dot")

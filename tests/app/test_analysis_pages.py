@@ -13,6 +13,7 @@ from playbook.design import catalog_for
 from playbook.format import duration
 from playbook.planner import plan_for_design
 from tests.app.conftest import diagram_of
+from ui import panels
 
 NONSENSE = re.compile(r"\binf\b|\bnan\b|\d[eE][+-]\d|(?<![\w\\])-\d[\d,.]* ?(GiB|MiB|GB)")
 
@@ -63,6 +64,7 @@ def test_the_cheapest_setup_puts_exactly_its_numbers_on_the_serving_page_and_dia
     plan = plan_for_design(design, catalog_for(design))
     assert plan is not None
     row = plan.rows[0]
+    app.session_state[panels.PLANNER_OPEN] = True  # the planner's expander, opened
     app.switch_page("pages/serving.py").run()
 
     app.button(key="serving.use_plan").click().run()

@@ -17,6 +17,7 @@ from playbook.design import Design as DesignModel
 from playbook.labels import escape_markdown
 from tests.app.conftest import APP
 from tests.app.library_support import app_engine, click, open_library
+from ui import custom_entries
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "hf_configs"
 
@@ -27,6 +28,7 @@ def engine(app: AppTest) -> Engine:
 
 
 def _self_hosted_model_page(app: AppTest) -> None:
+    app.session_state[custom_entries.MODEL_FORM_OPEN] = True  # the form's expander, opened
     app.switch_page("pages/model.py").run()
     app.radio(key="model.kind").set_value("self_hosted").run()
     assert not app.exception, app.exception

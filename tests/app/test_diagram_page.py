@@ -6,8 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from diagrams import build_graph
+from playbook import add_custom_entry
 from playbook.labels import escape_markdown
 from tests.app.conftest import diagram_of, has_node, viewer_data
+from ui import components_form
 
 
 def test_the_default_design_draws_retrieval_with_a_reranker_and_a_hosted_model(
@@ -89,6 +91,9 @@ def test_every_export_can_be_downloaded(app: AppTest) -> None:
 
 def test_an_own_component_can_be_added_and_appears_in_the_diagram(app: AppTest) -> None:
     app.switch_page("pages/diagram.py").run()
+    assert not app.text_input  # the form is drawn only when its expander is opened
+    app.session_state[components_form.OPEN] = True
+    app.run()
     form = {text.label: text for text in app.text_input}
     form["Name"].input("Semantic cache")
     form["The constraint it serves"].input("TTFT 800 ms")
@@ -100,6 +105,7 @@ def test_an_own_component_can_be_added_and_appears_in_the_diagram(app: AppTest) 
 
 
 def test_removing_an_own_component_takes_it_off_the_diagram(app: AppTest) -> None:
+    app.session_state[components_form.OPEN] = True
     app.switch_page("pages/diagram.py").run()
     {text.label: text for text in app.text_input}["Name"].input("Audit log")
     next(b for b in app.button if b.label == "Add component").click().run()
@@ -159,3 +165,21 @@ def test_without_dot_the_browser_lays_the_diagram_out_and_the_page_says_so(
     assert not viewer_data(app)
     assert "retriever" in str(app.get("graphviz_chart")[0].proto.spec)
     assert any("Graphviz's dot is not installed" in c.value for c in app.caption)
+
+
+def test_own_components_are_listed_ten_to_a_page(app: AppTest) -> None:
+    design = app.session_state["design"]
+    for n in range(25):
+        entry = {"id": f"own_{n}", "name": f"Own {n}", "kind": "cache", "phase": "retrieval"}
+        design = add_custom_entry(design, "components", entry)
+    app.session_state["design"] = design
+    app.session_state[components_form.OPEN] = True
+    app.switch_page("pages/diagram.py").run()
+
+    def removes() -> list[str]:
+        return [b.key for b in app.button if b.key and b.key.startswith("components.remove.")]
+
+    assert removes() == [f"components.remove.own_{n}" for n in range(10)]
+    app.number_input(key=components_form.PAGE).set_value(3).run()
+    # 25 components, 10 a page: the third page holds the last five.
+    assert removes() == [f"components.remove.own_{n}" for n in range(20, 25)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from playbook.labels import escape_markdown
+from ui import custom_entries, panels
 
 
 def _metric(at: AppTest, name: str) -> str:
@@ -102,6 +103,9 @@ def test_a_hosted_design_shows_no_serving_numbers(app: AppTest) -> None:
 def test_a_gpu_of_ones_own_can_be_added_and_chosen(app: AppTest) -> None:
     _self_hosted(app)
     app.switch_page("pages/serving.py").run()
+    assert not app.text_input  # the GPU form is drawn only when its expander is opened
+    app.session_state[custom_entries.GPU_FORM_OPEN] = True
+    app.run()
     form = {text.label: text for text in app.text_input}
     form["Id (lowercase, digits, dots, dashes)"].input("lab-gpu")
     form["Name"].input("Lab GPU")
@@ -120,6 +124,9 @@ def test_a_gpu_of_ones_own_can_be_added_and_chosen(app: AppTest) -> None:
 def test_a_custom_gpu_with_a_catalog_id_is_refused_with_a_reason(app: AppTest) -> None:
     _self_hosted(app)
     app.switch_page("pages/serving.py").run()
+    assert not app.text_input  # the GPU form is drawn only when its expander is opened
+    app.session_state[custom_entries.GPU_FORM_OPEN] = True
+    app.run()
     form = {text.label: text for text in app.text_input}
     form["Id (lowercase, digits, dots, dashes)"].input("h100-sxm")
 
@@ -133,6 +140,9 @@ def test_the_cheapest_setup_the_planner_finds_can_be_used_in_one_click(app: AppT
     _self_hosted(app, "llama-3.1-70b")
     app.switch_page("pages/serving.py").run()
     assert "Does not fit" in app.error[0].value
+    assert not [b for b in app.button if b.key == "serving.use_plan"]  # drawn only when opened
+    app.session_state[panels.PLANNER_OPEN] = True  # the user opens the planner's expander
+    app.run()
 
     app.button(key="serving.use_plan").click().run()
 
