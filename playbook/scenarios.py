@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from playbook.catalog import name_of
 from playbook.codec import parse_design
 from playbook.design import Constraints, Design, catalog_for
+from playbook.format import money, number
 from playbook.labels import MODEL_KINDS_SHORT, RUNGS, compact_number
 
 SCENARIO_DIR = "data/scenarios"
@@ -61,8 +62,8 @@ def phase1_line(constraints: Constraints) -> str:
     c = constraints
     return (
         f"{c.accuracy_bar_pct:g}% accuracy · TTFT {c.ttft_ms:,} ms, ITL {c.itl_ms:,} ms · "
-        f"${c.cost_per_request_usd:g}/request, ${c.cost_per_user_month_usd:g}/user/month · "
-        f"{c.peak_qps:g} QPS peak, {compact_number(c.concurrent_users)} users"
+        f"{money(c.cost_per_request_usd)}/request, {money(c.cost_per_user_month_usd)}/user/month · "
+        f"{number(c.peak_qps)} QPS peak, {compact_number(c.concurrent_users)} users"
     )
 
 

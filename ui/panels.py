@@ -9,6 +9,8 @@ import streamlit as st
 
 from playbook import Design, DesignError, update_design
 from playbook.analysis import DesignAnalysis, design_hash
+from playbook.catalog import name_of
+from playbook.design import catalog_for
 from playbook.estimates.charts import LoadPoint
 from playbook.format import duration, money
 from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS, escape_markdown
@@ -197,8 +199,11 @@ def use_setup(row: PlanRow) -> None:
         st.session_state[state.EDIT_ERROR] = f"Not changed: {exc}"
         return
     state.set_design(changed)
+    gpu = name_of(catalog_for(changed).gpus, row.gpu)
+    replicas = f"{row.replicas} replica" + ("" if row.replicas == 1 else "s")
     state.flash(
-        f"Serving set to {row.replicas} × {row.gpus_per_replica}× {row.gpu}, {row.precision}."
+        f"Serving set to {replicas} of {row.gpus_per_replica}× {escape_markdown(gpu)}, "
+        f"{PRECISIONS[row.precision]} weights, {PRECISIONS[row.kv_precision]} KV cache."
     )
 
 

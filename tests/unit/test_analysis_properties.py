@@ -24,7 +24,8 @@ CATALOG = load_catalog()
 HOSTED = [h.id for h in CATALOG.hosted_models if not h.retired(date.today())]
 # inf/nan as words, a number printed in scientific notation (Python always signs the exponent:
 # 1e+08, 7.99e-05; "÷ 1e6" in a formula is a constant, not a printed figure), negative memory.
-NONSENSE = re.compile(r"\binf\b|\bnan\b|\d[eE][+-]\d|(?<![\w\\])-\d[\d,.]* ?(GiB|MiB|GB|TiB)")
+# Markdown escaping may put a backslash before the exponent's sign ("1.2e\+03"): still caught.
+NONSENSE = re.compile(r"\binf\b|\bnan\b|\d[eE]\\?[+-]\d|(?<![\w\\])-\d[\d,.]* ?(GiB|MiB|GB|TiB)")
 
 
 @st.composite

@@ -34,6 +34,7 @@ from playbook.estimates.serving.setup import (
     sequence_bytes,
     sequences_that_fit,
 )
+from playbook.format import number
 
 # --- estimates: each number with its formula, worked numbers, assumptions and sources ---------
 
@@ -163,8 +164,8 @@ def prefill_time(setup: ServingSetup, *, efficiency: Efficiency | None = None) -
         worked=f"max({core.prefill_flops / 1e12:,.1f} "
         f"TFLOP ÷ ({tflops:g} TFLOPS × {tp} × {eff.compute:.2f}) = {compute * 1e3:,.1f} ms, "
         f"{read / 1e9:,.1f} GB ÷ ({setup.gpu.bandwidth_tbs:g} TB/s × {tp} × "
-        f"{eff.bandwidth:.2f}) = {memory * 1e3:,.1f} ms) + {step:.2g} ms + "
-        f"{wire * 1e3:.2g} ms = {seconds * 1e3:,.1f} ms",
+        f"{eff.bandwidth:.2f}) = {memory * 1e3:,.1f} ms) + {number(step)} ms + "
+        f"{number(wire * 1e3)} ms = {seconds * 1e3:,.1f} ms",
         assumptions=tuple(assumptions),
         sources=(
             *_sources(setup),
@@ -193,7 +194,7 @@ def ttft(
         unit="ms",
         formula="request overhead + wait for a free slot + wait for earlier prefills "
         "(M/D/1: rho × prefill ÷ (2 × (1 - rho))) + half a decode step + prefill",
-        worked=f"{eff.request_overhead_ms if setup.served else 0:.3g} ms + "
+        worked=f"{number(eff.request_overhead_ms if setup.served else 0)} ms + "
         f"{_ms(point.slot_wait_s)} + "
         f"{_ms(point.queue_wait_s)} + {_ms(point.prefill_s)} = {_ms(point.ttft_s)}",
         assumptions=(
@@ -233,7 +234,7 @@ def _decode_assumptions(setup: ServingSetup, eff: Efficiency, weights: float) ->
     if setup.tensor_parallel > 1:
         link = setup.gpu.link_gbps * eff.link
         assumptions.append(
-            f"2 all-reduces per layer per step, each {eff.allreduce_us:.3g} µs + "
+            f"2 all-reduces per layer per step, each {number(eff.allreduce_us)} µs + "
             f"{allreduce_bytes_per_token(setup):,.0f} B per token (ring: 2 × (tp - 1) ÷ tp × "
             f"hidden × 2 B) over {setup.gpu.interconnect or 'PCIe (assumed)'} at "
             f"{setup.gpu.link_gbps:g} GB/s "
@@ -272,7 +273,7 @@ def itl(
         worked=f"max({weights / 1e9:,.1f} GB ÷ ({bandwidth:g} TB/s × {eff.bandwidth:.2f}), "
         f"{dense / 1e12:,.2f} TFLOP ÷ ({flops:g} TFLOPS × {eff.compute:.2f})) = "
         f"{matmuls * 1e3:,.1f} ms + {attention * 1e3:,.1f} ms for {kv / 1e9:,.2f} GB of KV + "
-        f"{cpu * 1e3:.2g} ms + {_allreduce_s(setup, eff, batch) * 1e3:.2g} ms"
+        f"{number(cpu * 1e3)} ms + {number(_allreduce_s(setup, eff, batch) * 1e3)} ms"
         f"{' (speculative decoding per token)' if setup.speculative_decoding else ''} = "
         f"{_ms(point.step_s)} per token; ÷ (1 - {point.prefill_busy:.2f}) = {_ms(point.itl_s)}",
         assumptions=tuple(assumptions),
