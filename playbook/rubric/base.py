@@ -155,6 +155,20 @@ def review_context(design: Design, catalog: Catalog) -> ReviewContext:
 
 
 # Diagram node ids (diagrams/graph.py), so a finding can point at the box it concerns.
+def label(path: str) -> str:
+    """Return the label a page shows for a design field, e.g. `constraints.itl_ms` → its title.
+
+    Findings name fields the way the pages do, never by their Python names.
+    """
+    from playbook.fields import field_meta
+
+    phase, name = path.split(".")
+    part = Design.model_fields[phase].annotation
+    assert isinstance(part, type) and issubclass(part, BaseModel)
+    found = field_meta(part, name)
+    return f"“{found.label}”" if found else name
+
+
 def answer_node(design: Design) -> str:
     """Return the node that produces the answer: the router when routing, else the LLM."""
     return "router" if design.model.kind == "routing" else "llm"

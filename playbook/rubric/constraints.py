@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from playbook.design import Design
 from playbook.estimates.base import Estimate
 from playbook.labels import PHASES
-from playbook.rubric.base import Hit, ReviewContext, rule
+from playbook.rubric.base import Hit, ReviewContext, label, rule
 
 
 def _response_at_budgets(design: Design) -> Estimate:
@@ -43,7 +43,8 @@ def latency_budgets_disagree(design: Design, ctx: ReviewContext) -> Iterator[Hit
         f"{at_budgets.shown()}, over the total of {c.total_response_s:g} s: the total is the "
         "budget that decides, so the ITL budget is looser than it looks",
         numbers=(at_budgets,),
-        fix=f"set itl_ms to at most {max(tighter, 0):,.0f} ms, or raise total_response_s, or "
+        fix=f"set {label('constraints.itl_ms')} to at most {max(tighter, 0):,.0f} ms, or raise "
+        f"{label('constraints.total_response_s')}, or "
         "ask for shorter answers (avg_output_tokens)",
     )
 

@@ -9,7 +9,7 @@ from playbook.design import Design
 from playbook.format import money
 from playbook.labels import PRECISIONS
 from playbook.ladder import VERY_HIGH_ACCURACY_PCT
-from playbook.rubric.base import Hit, ReviewContext, named, numbers, rule, served_node
+from playbook.rubric.base import Hit, ReviewContext, label, named, numbers, rule, served_node
 from playbook.rubric.serving import ITL
 
 # Prompts at least this long carry a shared system prompt and instructions worth caching.
@@ -36,7 +36,8 @@ def context_over_serving_limit(design: Design, ctx: ReviewContext) -> Iterator[H
         constraint="avg_prompt_tokens + avg_output_tokens",
         message=f"{c.avg_prompt_tokens:,} prompt + {c.avg_output_tokens:,} output = {needed:,} "
         f"tokens, beyond the engine's max_context_tokens of {limit:,}: requests are refused",
-        fix=f"set max_context_tokens to at least {needed:,}, or send shorter prompts",
+        fix=f"set {label('serving.max_context_tokens')} to at least {needed:,}, or send shorter "
+        "prompts",
     )
 
 

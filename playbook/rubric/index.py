@@ -13,7 +13,7 @@ from playbook.estimates.retrieval import DEFAULT_EMBEDDING_PARAMS, GPU_FLOPS, to
 from playbook.format import money, plain
 from playbook.labels import INDEXES
 from playbook.ladder import VERY_HIGH_ACCURACY_PCT
-from playbook.rubric.base import Hit, ReviewContext, numbers, rule
+from playbook.rubric.base import Hit, ReviewContext, label, numbers, rule
 
 # FAISS "Guidelines to choose an index": exact (flat) search suits corpora below ~1M vectors.
 FLAT_INDEX_MAX_CHUNKS: Final = 1_000_000
@@ -152,7 +152,8 @@ def search_over_ttft(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
         f"{path.shown()} before the model reads the prompt, against a TTFT budget of "
         f"{design.constraints.ttft_ms:,} ms",
         numbers=numbers(path, report.query_latency, report.rerank_latency),
-        fix="fewer reranker candidates (top_k), a smaller reranker on a GPU, or an approximate "
+        fix=f"fewer reranker candidates ({label('retrieval.top_k')}), a smaller reranker on a GPU, "
+        "or an approximate "
         "index",
     )
 

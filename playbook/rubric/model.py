@@ -9,7 +9,7 @@ from playbook.design import Design
 from playbook.estimates.base import Estimate
 from playbook.format import money
 from playbook.labels import RUNGS
-from playbook.rubric.base import Hit, ReviewContext, answer_node, named, rule
+from playbook.rubric.base import Hit, ReviewContext, answer_node, label, named, rule
 
 
 def _hosted_slots(design: Design, ctx: ReviewContext) -> list[tuple[str, str]]:
@@ -117,7 +117,8 @@ def routing_share_extreme(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
         constraint=None,
         message=f"the router sends {share}% of requests to the small model, so the {idle} model "
         "never answers: the router adds latency and a failure point for nothing",
-        fix="choose one model (kind 'hosted' or 'self_hosted'), or set small_share_pct to the "
+        fix="choose one model (hosted or self-hosted), or set "
+        f"{label('model.small_share_pct')} to the "
         "share of easy requests",
     )
 

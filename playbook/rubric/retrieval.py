@@ -9,7 +9,7 @@ from playbook.catalog import find
 from playbook.design import Design
 from playbook.estimates.base import Estimate
 from playbook.estimates.retrieval import RetrievalReport
-from playbook.rubric.base import Hit, ReviewContext, rule
+from playbook.rubric.base import Hit, ReviewContext, label, rule
 
 # At or above this bar a cross-encoder reranker (and hybrid search) is expected: first-stage
 # dense retrieval alone ranks the right chunk first too rarely for a 90%+ answer rate.
@@ -122,7 +122,8 @@ def recall_target_missing(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
         constraint="accuracy_bar_pct",
         message="no recall@k target: nothing says how often the right chunk must be among the "
         "retrieved ones, so retrieval cannot be tuned or tested against the accuracy bar",
-        fix=f"set recall_at_k_target_pct to at least the accuracy bar ({_bar(design)})",
+        fix=f"set {label('retrieval.recall_at_k_target_pct')} to at least the accuracy bar "
+        f"({_bar(design)})",
     )
 
 
@@ -143,7 +144,7 @@ def recall_target_below_bar(design: Design, ctx: ReviewContext) -> Iterator[Hit]
         message=f"recall@k target {target:g}% is below the accuracy bar of {_bar(design)}: "
         "when the right chunk is not retrieved the answer is usually wrong, so the bar cannot "
         "be met",
-        fix=f"raise recall_at_k_target_pct to at least {_bar(design)}",
+        fix=f"raise {label('retrieval.recall_at_k_target_pct')} to at least {_bar(design)}",
     )
 
 
@@ -211,7 +212,8 @@ def rerank_keeps_all(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
         message=f"the reranker keeps {r.rerank_top_n} of {r.top_k} candidates: it filters "
         "nothing out, so the prompt carries every candidate and pays the reranker's latency",
         numbers=(report.rerank_latency,) if report.rerank_latency else (),
-        fix="retrieve more candidates (top_k) than the reranker keeps (rerank_top_n)",
+        fix=f"retrieve more candidates ({label('retrieval.top_k')}) than the reranker keeps "
+        f"({label('retrieval.rerank_top_n')})",
     )
 
 
@@ -248,7 +250,8 @@ def context_over_prompt_budget(design: Design, ctx: ReviewContext) -> Iterator[H
         f"{prompt:,} prompt tokens Phase 1 budgets: the estimates use the larger prompt "
         f"({ctx.figures.timeline.prompt_tokens.shown()}), so Phase 1's prompt is out of date",
         numbers=(retrieved, ctx.figures.timeline.prompt_tokens),
-        fix="raise avg_prompt_tokens to the retrieved tokens plus instructions, or keep fewer "
+        fix=f"raise {label('constraints.avg_prompt_tokens')} to the retrieved tokens plus "
+        "instructions, or keep fewer "
         "or shorter chunks",
     )
 

@@ -14,7 +14,7 @@ from playbook.ladder import (
     LadderFinding,
     corpus_tokens,
 )
-from playbook.rubric.base import Hit, ReviewContext, answer_node, rule
+from playbook.rubric.base import Hit, ReviewContext, answer_node, label, rule
 
 
 def _node(rung: Rung, design: Design) -> str:
@@ -64,7 +64,8 @@ def fine_tune_for_knowledge(design: Design, ctx: ReviewContext) -> Iterator[Hit]
             component="trainer",
             constraint=found.constraint,
             message=found.message,
-            fix="add RAG for the documents' facts; keep the fine-tune only if style_gap is on",
+            fix="add RAG for the documents' facts; keep the fine-tune only if "
+            f"{label('constraints.style_gap')} is on",
         )
 
 
