@@ -91,7 +91,8 @@ def test_a_design_is_private_until_its_owner_shares_it_as_reviewer(
     grace.get_by_label("Comment", exact=True).fill("Why two rerankers?")
     grace.get_by_role("button", name="Add comment").click()
     expect(grace.get_by_text("Comment added.")).to_be_visible()
-    expect(grace.get_by_text("Why two rerankers?")).to_be_visible()
+    thread = grace.get_by_role("paragraph").filter(has_text="Why two rerankers?")
+    expect(thread).to_be_visible()  # in the thread, not only in the comment box
     grace.screenshot(path=artifacts / "e2e-access-reviewer.png", full_page=True)
     (comment,) = list_comments(engine, saved.id, user=f"oidc:{ADA}")
     assert comment.body == "Why two rerankers?"
