@@ -6,6 +6,7 @@ Drafts and mock interviews are kept by `DbDraftStore` and `DbInterviewStore`, th
 domain's protocols ask for.
 """
 
+from db.access import design_role, grant_access, list_access, revoke_access
 from db.backup import backup_database
 from db.bulk import save_designs
 from db.comments import add_comment, comment_page, delete_comment, list_comments, resolve_comment
@@ -25,6 +26,9 @@ from db.interviews import DbInterviewStore, ImportReport, import_interview_files
 from db.migrate import upgrade
 from db.records import (
     SHARE_LINK_MESSAGE,
+    WORKSPACE,
+    AccessDenied,
+    AccessDeniedError,
     Comment,
     CommentNotDeletableError,
     CommentNotFoundError,
@@ -32,6 +36,7 @@ from db.records import (
     DesignImportError,
     DesignNotFoundError,
     DesignSummary,
+    Grant,
     Page,
     RevisionNotFoundError,
     RevisionSummary,
@@ -58,6 +63,9 @@ from db.transfer import export_design, import_design, parse_import
 
 __all__ = [
     "SHARE_LINK_MESSAGE",
+    "WORKSPACE",
+    "AccessDenied",
+    "AccessDeniedError",
     "Comment",
     "CommentNotDeletableError",
     "CommentNotFoundError",
@@ -68,6 +76,7 @@ __all__ = [
     "DesignImportError",
     "DesignNotFoundError",
     "DesignSummary",
+    "Grant",
     "ImportReport",
     "Page",
     "RevisionNotFoundError",
@@ -88,11 +97,14 @@ __all__ = [
     "delete_comment",
     "delete_design",
     "delete_shared_comment",
+    "design_role",
     "duplicate_design",
     "export_design",
+    "grant_access",
     "import_design",
     "import_interview_files",
     "latest_revision",
+    "list_access",
     "list_comments",
     "list_designs",
     "list_revisions",
@@ -104,6 +116,7 @@ __all__ = [
     "resolve_comment",
     "resolve_share_link",
     "restore_design",
+    "revoke_access",
     "revoke_share_link",
     "save_design",
     "save_designs",

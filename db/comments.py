@@ -1,7 +1,10 @@
 """Review comments on a phase or a component of a saved design: resolved, deleted, paged.
 
-These are the owner's functions, by design id; a share-link visitor goes through `db.sharing`,
-which checks the token before calling the `*_in` helpers here inside its own transaction.
+These are the functions of the people a design belongs to or is shared with, by design id and
+acting user (`db.access`: anyone who may read a design may comment on it and resolve comments;
+a comment is deleted by its author or the design's owner). A share-link visitor goes through
+`db.sharing`, which checks the token before calling the `*_in` helpers here inside its own
+transaction.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from typing import Final, get_args
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
+from db.access import LOCAL, require
 from db.models import COMMENT_TEXT, SHORT_TEXT, CommentRow
-from db.records import Comment, CommentNotFoundError, CommentPage, CommentSource
+from db.records import AccessDeniedError, Comment, CommentNotFoundError, CommentPage, CommentSource
 from db.session import as_utc, column_text, head_row, reading, utc_now, writing
 from playbook import PHASES, Phase
 
@@ -32,13 +36,16 @@ def add_comment(
     component: str | None = None,
     revision: int | None = None,
     source: str = "reviewer",
+    user: str = LOCAL,
 ) -> Comment:
-    """Add a comment by `author` on `phase` (and `component`) of `design_id`, optionally of one
-    revision; raise ValueError naming the field when a part is empty, too long or unknown."""
+    """Add a comment by `author` (shown) written by `user` (who must be able to read the design)
+    on `phase` (and `component`) of `design_id`, optionally of one revision; raise ValueError
+    naming the field when a part is empty, too long or unknown."""
     with writing(engine) as session:
+        require(session, design_id, user, "reviewer", "comment on")
         return add_comment_in(
             session, design_id, author=author, body=body, phase=phase, component=component,
-            revision=revision, source=source,
+            revision=revision, source=source, author_id=user,
         )  # fmt: skip
 
 
@@ -53,9 +60,11 @@ def add_comment_in(
     revision: int | None = None,
     source: str = "reviewer",
     author_token: str | None = None,
+    author_id: str = LOCAL,
 ) -> Comment:
     """Add a comment inside `session`'s write transaction; `author_token` (a visitor's browser
-    session secret) is kept only as its SHA-256, so that session can delete the comment."""
+    session secret) is kept only as its SHA-256, so that session can delete the comment;
+    `author_id` is who wrote it (a user id, or "share:<link id>" for a visitor)."""
     author, body = _text("author", author, SHORT_TEXT), _text("body", body, COMMENT_TEXT)
     _check_choices(phase, source, component)
     component = None if component is None else column_text(component)
@@ -66,6 +75,7 @@ def add_comment_in(
         design_id=design_id, author=author, body=body, phase=phase, component=component,
         revision=revision, source=source, created_at=utc_now(),
         author_token_sha256=None if author_token is None else token_digest(author_token),
+        author_id=author_id,
     )  # fmt: skip
     session.add(row)
     session.flush()
@@ -73,7 +83,7 @@ def add_comment_in(
 
 
 def list_comments(
-    engine: Engine, design_id: int, *, include_resolved: bool = True
+    engine: Engine, design_id: int, *, include_resolved: bool = True, user: str = LOCAL
 ) -> list[Comment]:
     """Return the comments on `design_id`, oldest first (the order of the conversation), without
     the deleted ones."""
@@ -81,7 +91,7 @@ def list_comments(
     if not include_resolved:
         query = query.where(CommentRow.resolved_at.is_(None))
     with reading(engine) as session:
-        head_row(session, design_id)
+        require(session, design_id, user, "reviewer", "read the comments on")
         rows = session.scalars(query.order_by(CommentRow.created_at, CommentRow.id))
         return [_comment(row) for row in rows]
 
@@ -93,19 +103,28 @@ def comment_page(
     offset: int = 0,
     limit: int = PAGE_SIZE,
     author_token: str | None = None,
+    user: str = LOCAL,
 ) -> CommentPage:
     """Return `limit` comments of `design_id` from `offset` (oldest first), with the thread's
     totals; an offset past the end gives the last page. `mine` marks `author_token`'s comments."""
     with reading(engine) as session:
+        require(session, design_id, user, "reviewer", "read the comments on")
         return comment_page_in(
-            session, design_id, offset=offset, limit=limit, author_token=author_token
-        )
+            session, design_id, offset=offset, limit=limit, author_token=author_token,
+            author_id=user,
+        )  # fmt: skip
 
 
 def comment_page_in(
-    session: Session, design_id: int, *, offset: int, limit: int, author_token: str | None
+    session: Session,
+    design_id: int,
+    *,
+    offset: int,
+    limit: int,
+    author_token: str | None,
+    author_id: str | None = None,
 ) -> CommentPage:
-    """`comment_page` inside an open session."""
+    """`comment_page` inside an open session; `mine` also marks `author_id`'s comments."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValueError(f"limit: 1 to {MAX_PAGE_SIZE} comments a page, not {limit}")
     head_row(session, design_id)
@@ -118,23 +137,30 @@ def comment_page_in(
     query = _thread(design_id).order_by(CommentRow.created_at, CommentRow.id)
     rows = session.scalars(query.offset(offset).limit(limit))
     return CommentPage(
-        items=tuple(_comment(row, author_token) for row in rows),
+        items=tuple(_comment(row, author_token, author_id) for row in rows),
         offset=offset, total=total, open=total - resolved,
     )  # fmt: skip
 
 
-def resolve_comment(engine: Engine, comment_id: int) -> None:
-    """Mark comment `comment_id` resolved (resolving twice is fine)."""
+def resolve_comment(engine: Engine, comment_id: int, *, user: str = LOCAL) -> None:
+    """Mark comment `comment_id` resolved, as `user` who may comment on its design (resolving
+    twice is fine)."""
     with writing(engine) as session:
         row = live_row(session, comment_id)
+        require(session, row.design_id, user, "reviewer", "resolve comments on")
         if row.resolved_at is None:
             row.resolved_at = utc_now()
 
 
-def delete_comment(engine: Engine, comment_id: int) -> None:
-    """Delete comment `comment_id` as the design's owner: it leaves the thread for good."""
+def delete_comment(engine: Engine, comment_id: int, *, user: str = LOCAL) -> None:
+    """Delete comment `comment_id` as `user`, the design's owner or the comment's author: it
+    leaves the thread for good. Anyone else gets `AccessDeniedError`."""
     with writing(engine) as session:
-        live_row(session, comment_id).deleted_at = utc_now()
+        row = live_row(session, comment_id)
+        _, role = require(session, row.design_id, user, "reviewer", "delete comments on")
+        if role != "owner" and row.author_id != user:
+            raise AccessDeniedError(row.design_id, "delete another person's comment on")
+        row.deleted_at = utc_now()
 
 
 def live_row(session: Session, comment_id: int) -> CommentRow:
@@ -174,8 +200,12 @@ def _check_choices(phase: str, source: str, component: str | None) -> None:
         raise ValueError(f"component: 1 to {SHORT_TEXT} characters, not {len(component)}")
 
 
-def _comment(row: CommentRow, author_token: str | None = None) -> Comment:
-    mine = author_token is not None and row.author_token_sha256 == token_digest(author_token)
+def _comment(
+    row: CommentRow, author_token: str | None = None, author_id: str | None = None
+) -> Comment:
+    mine = (author_token is not None and row.author_token_sha256 == token_digest(author_token)) or (
+        author_id is not None and row.author_id == author_id
+    )
     return Comment(
         id=row.id,
         design_id=row.design_id,

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from db.access import LOCAL, require
 from db.models import DesignRow, RevisionRow
 from db.records import (
     DesignSummary,
@@ -19,7 +20,6 @@ from db.session import (
     as_utc,
     checked_author,
     column_text,
-    head_row,
     reading,
     search_text,
     summary,
@@ -31,13 +31,16 @@ from playbook.drift import stamp_prices
 from playbook.migrations import migrate_design_data
 
 
-def save_design(engine: Engine, design: Design, *, author: str = "") -> DesignSummary:
-    """Save `design` as a new design (revision 1); `author` (default: the design's) saved it."""
+def save_design(
+    engine: Engine, design: Design, *, author: str = "", user: str = LOCAL
+) -> DesignSummary:
+    """Save `design` as a new design (revision 1) owned by `user`; `author` (default: the
+    design's) is the name shown as who saved it."""
     who = checked_author(author or design.author)
     # Serialised before the write lock is taken, with the prices it is costed with today.
     body, now = dump_design(stamp_prices(design)), utc_now()
     with writing(engine) as session:
-        head = DesignRow(latest_revision=1, created_at=now)
+        head = DesignRow(latest_revision=1, created_at=now, owner=user)
         _copy_to_head(head, design, who, now)
         session.add(head)
         session.flush()  # assigns the id while the short write transaction is still open
@@ -46,9 +49,16 @@ def save_design(engine: Engine, design: Design, *, author: str = "") -> DesignSu
 
 
 def save_revision(
-    engine: Engine, design_id: int, design: Design, *, base_revision: int, author: str = ""
+    engine: Engine,
+    design_id: int,
+    design: Design,
+    *,
+    base_revision: int,
+    author: str = "",
+    user: str = LOCAL,
 ) -> SaveResult:
-    """Save `design` as a new revision of `design_id`, built on `base_revision`.
+    """Save `design` as a new revision of `design_id`, built on `base_revision`, as `user` (its
+    owner or an editor; anyone else gets `AccessDeniedError`).
 
     Nothing is overwritten: when someone saved after `base_revision`, the design is still saved
     on top of the newest revision, and the result says so (`conflict`, `message`).
@@ -58,7 +68,7 @@ def save_revision(
     with writing(engine) as session:
         # PostgreSQL: the row lock makes a second writer wait, then see the first one's number.
         # SQLite: BEGIN IMMEDIATE already serialises writers.
-        head = head_row(session, design_id, lock=True)
+        head, role = require(session, design_id, user, "editor", "save a revision of", lock=True)
         now = utc_now()  # taken under the lock, so later revisions never carry earlier times
         latest = head.latest_revision
         if not 1 <= base_revision <= latest:
@@ -70,16 +80,19 @@ def save_revision(
         session.add(_revision(design_id, latest + 1, design, body, who, now))
         head.latest_revision = latest + 1
         _copy_to_head(head, design, who, now)
-        saved = summary(head)
+        saved = summary(head, role=role)
     conflict = base_revision < latest
     message = _save_message(saved, base_revision, latest, others)
     return SaveResult(summary=saved, revision=saved.revision, conflict=conflict, message=message)
 
 
-def load_design(engine: Engine, design_id: int, *, revision: int | None = None) -> Design:
-    """Return revision `revision` (default: the newest) of saved design `design_id`."""
+def load_design(
+    engine: Engine, design_id: int, *, revision: int | None = None, user: str = LOCAL
+) -> Design:
+    """Return revision `revision` (default: the newest) of saved design `design_id`, when `user`
+    may read it."""
     with reading(engine) as session:
-        head = head_row(session, design_id)
+        head, _ = require(session, design_id, user, "reviewer", "open")
         number = head.latest_revision if revision is None else revision
         body = session.scalar(
             select(RevisionRow.body).where(
@@ -92,13 +105,13 @@ def load_design(engine: Engine, design_id: int, *, revision: int | None = None) 
     return design_from_body(body, where=f"saved design {design_id}")
 
 
-def latest_revision(engine: Engine, design_id: int) -> int:
+def latest_revision(engine: Engine, design_id: int, *, user: str = LOCAL) -> int:
     """Return the number of the newest revision of `design_id`."""
     with reading(engine) as session:
-        return head_row(session, design_id).latest_revision
+        return require(session, design_id, user, "reviewer", "open")[0].latest_revision
 
 
-def list_revisions(engine: Engine, design_id: int) -> list[RevisionSummary]:
+def list_revisions(engine: Engine, design_id: int, *, user: str = LOCAL) -> list[RevisionSummary]:
     """Return every revision of `design_id`, newest first."""
     query = (
         select(RevisionRow.number, RevisionRow.created_at, RevisionRow.author, RevisionRow.title)
@@ -106,7 +119,7 @@ def list_revisions(engine: Engine, design_id: int) -> list[RevisionSummary]:
         .order_by(RevisionRow.number.desc())
     )
     with reading(engine) as session:
-        head_row(session, design_id)
+        require(session, design_id, user, "reviewer", "open")
         rows = session.execute(query).all()
     return [
         RevisionSummary(number=number, created_at=as_utc(created), author=author, title=title)
@@ -115,25 +128,28 @@ def list_revisions(engine: Engine, design_id: int) -> list[RevisionSummary]:
 
 
 def duplicate_design(
-    engine: Engine, design_id: int, *, title: str, author: str = ""
+    engine: Engine, design_id: int, *, title: str, author: str = "", user: str = LOCAL
 ) -> DesignSummary:
-    """Save the newest revision of `design_id` as a new design called `title`."""
-    copy = retitle_design(load_design(engine, design_id), title=title)
-    return save_design(engine, copy, author=author)
+    """Save the newest revision of `design_id` (which `user` may read) as a new design called
+    `title`, owned by `user`."""
+    copy = retitle_design(load_design(engine, design_id, user=user), title=title)
+    return save_design(engine, copy, author=author, user=user)
 
 
-def delete_design(engine: Engine, design_id: int) -> None:
-    """Hide `design_id` from the list and stop its share links; `restore_design` undoes it."""
+def delete_design(engine: Engine, design_id: int, *, user: str = LOCAL) -> None:
+    """Hide `design_id` from the list and stop its share links (owner only);
+    `restore_design` undoes it."""
     with writing(engine) as session:
-        head = head_row(session, design_id)
+        head, _ = require(session, design_id, user, "owner", "delete")
         if head.deleted_at is None:
             head.deleted_at = utc_now()
 
 
-def restore_design(engine: Engine, design_id: int) -> None:
-    """Bring a deleted design back to the list (its share links work again unless revoked)."""
+def restore_design(engine: Engine, design_id: int, *, user: str = LOCAL) -> None:
+    """Bring a deleted design back to the list (owner only; its share links work again unless
+    revoked)."""
     with writing(engine) as session:
-        head_row(session, design_id).deleted_at = None
+        require(session, design_id, user, "owner", "restore")[0].deleted_at = None
 
 
 def design_from_body(body: str, *, where: str) -> Design:

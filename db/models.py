@@ -39,6 +39,8 @@ COMMENT_TEXT = 5_000
 PHASE_TEXT = 20  # the longest phase name is "constraints"
 SOURCE_TEXT = 20
 KEY_TEXT = 64  # interview session ids and prompt ids are at most 64 characters
+ROLE_TEXT = 20  # "reviewer" or "editor"
+LOCAL_OWNER = "local"  # the one user of the app without sign-in; owns every row made before 0004
 
 # current_timestamp, not now(): the same migration then runs on SQLite and PostgreSQL.
 _NOW = func.current_timestamp()
@@ -66,6 +68,8 @@ class DesignRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The user id ("oidc:<sub>", or "local" without sign-in) who created the design.
+    owner: Mapped[str] = mapped_column(String(SHORT_TEXT), server_default=LOCAL_OWNER, index=True)
 
     __table_args__ = (
         Index("ix_designs_updated_at", "updated_at"),
@@ -104,6 +108,7 @@ class ShareLinkRow(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     allow_comments: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_by: Mapped[str] = mapped_column(String(SHORT_TEXT), server_default=LOCAL_OWNER)
 
 
 class CommentRow(Base):
@@ -125,6 +130,24 @@ class CommentRow(Base):
     # SHA-256 of the token a share-link visitor's browser session holds: lets that session
     # delete what it wrote without the app knowing who anyone is. None for the owner's comments.
     author_token_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Who wrote it: the signed-in user's id, "local" without sign-in, "share:<link id>" for a
+    # share-link visitor (whose own session is known by the token above).
+    author_id: Mapped[str] = mapped_column(String(SHORT_TEXT), server_default=LOCAL_OWNER)
+
+
+class DesignAccessRow(Base):
+    """A grant: `grantee` (a user id, or "*" for every signed-in user) may review or edit."""
+
+    __tablename__ = "design_access"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("designs.id", ondelete="CASCADE"))
+    grantee: Mapped[str] = mapped_column(String(SHORT_TEXT), index=True)
+    role: Mapped[str] = mapped_column(String(ROLE_TEXT))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=_NOW)
+
+    # One role per person per design: granting again changes the role.
+    __table_args__ = (UniqueConstraint("design_id", "grantee"),)
 
 
 class LlmUsageRow(Base):

@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict
 from playbook import Design, Phase
 
 CommentSource = Literal["reviewer", "rubric"]
+Role = Literal["owner", "editor", "reviewer"]
+GrantRole = Literal["editor", "reviewer"]
+WORKSPACE: Final = "*"  # the grantee that stands for every signed-in user
 SHARE_LINK_MESSAGE: Final = "This share link is not valid: it may have expired or been revoked."
 
 
@@ -27,6 +30,17 @@ class DesignSummary(_Record):
     updated_at: datetime
     revision: int
     deleted: bool
+    owner: str = "local"  # the user id that created it
+    role: Role = "owner"  # what the user who listed or loaded it may do with it
+
+
+class Grant(_Record):
+    """Who a design is shared with (a user id, or "*" for the workspace) and as what."""
+
+    design_id: int
+    grantee: str
+    role: GrantRole
+    created_at: datetime
 
 
 class Page(_Record):
@@ -164,6 +178,19 @@ class CommentNotDeletableError(PermissionError):
 
     def __init__(self) -> None:
         super().__init__("Only comments written from this browser session can be deleted here.")
+
+
+class AccessDeniedError(PermissionError):
+    """The acting user may not do this with this design: it is not theirs, nor shared with them
+    in a role that allows it (reading, commenting, saving a revision, or the owner's actions)."""
+
+    def __init__(self, design_id: int, action: str) -> None:
+        self.design_id = design_id
+        self.action = action
+        super().__init__(f"design #{design_id}: you may not {action} it")
+
+
+AccessDenied = AccessDeniedError  # the short name the issue uses
 
 
 class DesignImportError(ValueError):

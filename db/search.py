@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Engine, func, select
 
+from db.access import LOCAL, roles_in, visible
 from db.models import DesignRow
 from db.records import Page
 from db.session import as_utc, column_text, reading, summary
@@ -25,12 +26,15 @@ def list_designs(
     only_deleted: bool = False,
     limit: int = 50,
     offset: int = 0,
+    user: str = LOCAL,
 ) -> Page:
     """Return a page of saved designs, newest first (last save, then id), and the match count.
 
     `query` matches a case-insensitive part of the title, scenario or author; `author` and
     `scenario` match exactly; `since` keeps designs saved at or after it. Deleted designs are
     left out unless `include_deleted` (both) or `only_deleted` (the deleted ones alone).
+    Only what `user` may see is listed: their own designs and the live ones shared with them,
+    each with the user's role on it.
     """
     if not 1 <= limit <= MAX_PAGE:
         raise ValueError(f"limit must be between 1 and {MAX_PAGE}, not {limit}")
@@ -39,6 +43,7 @@ def list_designs(
     if len(query) > MAX_QUERY:
         raise ValueError(f"query: at most {MAX_QUERY} characters, not {len(query)}")
     conditions = _conditions(query, author, scenario, since, include_deleted, only_deleted)
+    conditions.append(visible(user))
     page = (
         select(DesignRow)
         .where(*conditions)
@@ -48,7 +53,9 @@ def list_designs(
     )
     count = select(func.count()).select_from(DesignRow).where(*conditions)
     with reading(engine) as session:
-        items = tuple(summary(head) for head in session.scalars(page))
+        heads = list(session.scalars(page))
+        roles = roles_in(session, heads, user)
+        items = tuple(summary(head, role=roles.get(head.id, "reviewer")) for head in heads)
         total = session.scalar(count) or 0
     return Page(items=items, total=total)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import READ_ONLY_OPTION
 from db.models import SHORT_TEXT, DesignRow
-from db.records import DesignNotFoundError, DesignSummary
+from db.records import DesignNotFoundError, DesignSummary, Role
 
 
 @contextmanager
@@ -68,8 +68,8 @@ def head_row(session: Session, design_id: int, *, lock: bool = False) -> DesignR
     return head
 
 
-def summary(head: DesignRow) -> DesignSummary:
-    """Return the list view of a head row."""
+def summary(head: DesignRow, *, role: Role = "owner") -> DesignSummary:
+    """Return the list view of a head row, for a user whose `role` on it is given."""
     return DesignSummary(
         id=head.id,
         title=head.title,
@@ -78,4 +78,6 @@ def summary(head: DesignRow) -> DesignSummary:
         updated_at=as_utc(head.updated_at),
         revision=head.latest_revision,
         deleted=head.deleted_at is not None,
+        owner=head.owner,
+        role=role,
     )

@@ -17,6 +17,7 @@ from typing import Final
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from db.access import LOCAL, require
 from db.comments import PAGE_SIZE, add_comment_in, comment_page_in, live_row, token_digest
 from db.designs import design_from_body
 from db.models import DesignRow, RevisionRow, ShareLinkRow
@@ -45,20 +46,21 @@ def create_share_link(
     *,
     expires_at: datetime | None = None,
     allow_comments: bool = False,
+    user: str = LOCAL,
 ) -> ShareLink:
-    """Create a read-only link to `design_id`, letting visitors comment only when
-    `allow_comments`; the returned token is not stored anywhere."""
+    """Create a read-only link to `design_id` as `user` (its owner), letting visitors comment
+    only when `allow_comments`; the returned token is not stored anywhere."""
     now = utc_now()
     expires = None if expires_at is None else as_utc(expires_at)
     if expires is not None and expires <= now:
         raise ValueError(f"expires_at: must be in the future, not {expires:%Y-%m-%d %H:%M} UTC")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with writing(engine) as session:
-        if head_row(session, design_id).deleted_at is not None:
+        if require(session, design_id, user, "owner", "share")[0].deleted_at is not None:
             raise ValueError(f"design {design_id} is deleted: restore it before sharing it")
         row = ShareLinkRow(
             design_id=design_id, token_sha256=_digest(token), created_at=now, expires_at=expires,
-            allow_comments=allow_comments,
+            allow_comments=allow_comments, created_by=user,
         )  # fmt: skip
         session.add(row)
         session.flush()
@@ -143,7 +145,7 @@ def add_shared_comment(
         return add_comment_in(
             session, link.design_id, author=author, body=body, phase=phase, component=component,
             revision=head_row(session, link.design_id).latest_revision, source=source,
-            author_token=author_token,
+            author_token=author_token, author_id=f"share:{link.id}",
         )  # fmt: skip
 
 
@@ -189,15 +191,17 @@ def _granting_link(session: Session, token: str, now: datetime | None) -> ShareL
     return link
 
 
-def list_share_links(engine: Engine, design_id: int) -> list[ShareLinkSummary]:
-    """Return the share links of `design_id`, newest first, without their tokens."""
+def list_share_links(
+    engine: Engine, design_id: int, *, user: str = LOCAL
+) -> list[ShareLinkSummary]:
+    """Return the share links of `design_id`, newest first, without their tokens (owner only)."""
     query = (
         select(ShareLinkRow)
         .where(ShareLinkRow.design_id == design_id)
         .order_by(ShareLinkRow.created_at.desc(), ShareLinkRow.id.desc())
     )
     with reading(engine) as session:
-        head_row(session, design_id)
+        require(session, design_id, user, "owner", "list the share links of")
         return [
             ShareLinkSummary(
                 id=row.id,
@@ -211,12 +215,14 @@ def list_share_links(engine: Engine, design_id: int) -> list[ShareLinkSummary]:
         ]
 
 
-def revoke_share_link(engine: Engine, link_id: int) -> None:
-    """Stop share link `link_id` from working, at once and for good (revoking twice is fine)."""
+def revoke_share_link(engine: Engine, link_id: int, *, user: str = LOCAL) -> None:
+    """Stop share link `link_id` from working, at once and for good, as `user` (the owner of its
+    design; revoking twice is fine)."""
     with writing(engine) as session:
         row = session.get(ShareLinkRow, link_id)
         if row is None:
             raise ShareLinkNotFoundError(link_id)
+        require(session, row.design_id, user, "owner", "revoke a share link of")
         if row.revoked_at is None:
             row.revoked_at = utc_now()
 

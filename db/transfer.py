@@ -6,6 +6,7 @@ from typing import Any, Final, NoReturn
 
 from sqlalchemy import Engine
 
+from db.access import LOCAL
 from db.designs import load_design, save_design
 from db.records import DesignImportError, DesignSummary
 from playbook import Design, DesignError, design_from_data, dump_design
@@ -19,18 +20,22 @@ _SHOWN_PROBLEMS: Final = 20
 _SHOWN_CHARS: Final = 300
 
 
-def export_design(engine: Engine, design_id: int, *, revision: int | None = None) -> str:
+def export_design(
+    engine: Engine, design_id: int, *, revision: int | None = None, user: str = LOCAL
+) -> str:
     """Return revision `revision` (default: the newest) of `design_id` as JSON with its version."""
-    return dump_design(load_design(engine, design_id, revision=revision))
+    return dump_design(load_design(engine, design_id, revision=revision, user=user))
 
 
-def import_design(engine: Engine, text: str | bytes, *, author: str = "") -> DesignSummary:
+def import_design(
+    engine: Engine, text: str | bytes, *, author: str = "", user: str = LOCAL
+) -> DesignSummary:
     """Save the design in `text` as a new design, or raise `DesignImportError` and save nothing.
 
     The JSON is decoded, migrated from an older `schema_version` and validated before anything
     is written; the save itself is one transaction.
     """
-    return save_design(engine, parse_import(text), author=author)
+    return save_design(engine, parse_import(text), author=author, user=user)
 
 
 def parse_import(text: str | bytes) -> Design:

@@ -37,7 +37,7 @@ from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
 from playbook.rubric import Finding
-from ui import readonly, resources, state
+from ui import identity, readonly, resources, state
 
 RUBRIC_AUTHOR: Final = "Rubric"
 PAGE_SIZE: Final = 20
@@ -63,24 +63,31 @@ class Thread(Protocol):
 
 @dataclass(frozen=True)
 class OwnerThread:
-    """The owner's view (a session without a share link): every action on every comment."""
+    """The view of a signed-in user (or the local one) the design belongs to or is shared with:
+    the owner may delete every comment, others only their own (`db` checks it again)."""
 
     design_id: int
     revision: int | None
     can_add: bool = True
     can_resolve: bool = True
+    user: str = identity.LOCAL
+    is_owner: bool = True
 
     def page(self, offset: int) -> CommentPage:
-        return comment_page(resources.engine(), self.design_id, offset=offset, limit=PAGE_SIZE)
+        return comment_page(
+            resources.engine(), self.design_id, offset=offset, limit=PAGE_SIZE, user=self.user
+        )
 
     def add(self, **fields: Any) -> None:
-        add_comment(resources.engine(), self.design_id, revision=self.revision, **fields)
+        add_comment(
+            resources.engine(), self.design_id, revision=self.revision, user=self.user, **fields
+        )
 
     def delete(self, comment_id: int) -> None:
-        delete_comment(resources.engine(), comment_id)
+        delete_comment(resources.engine(), comment_id, user=self.user)
 
     def can_delete(self, comment: Comment) -> bool:
-        return True
+        return self.is_owner or comment.mine
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,7 @@ def _add(prefix: str, thread: Thread) -> None:
 
 def _resolve(prefix: str, comment_id: int) -> None:
     try:
-        resolve_comment(resources.engine(), comment_id)
+        resolve_comment(resources.engine(), comment_id, user=identity.user_id())
     except _FAILURES as exc:
         _message(prefix, f"Not resolved: {escape_markdown(str(exc))}", ok=False)
 
@@ -182,7 +189,7 @@ def _from_findings(prefix: str, design_id: int, design: Design, revision: int | 
     try:
         have = {
             (c.phase, c.component, c.body)
-            for c in list_comments(engine, design_id)
+            for c in list_comments(engine, design_id, user=identity.user_id())
             if c.source == "rubric"
         }
         added = 0
@@ -193,10 +200,11 @@ def _from_findings(prefix: str, design_id: int, design: Design, revision: int | 
             add_comment(
                 engine, design_id, author=RUBRIC_AUTHOR, body=body, phase=finding.phase,
                 component=finding.component, revision=revision, source="rubric",
+                user=identity.user_id(),
             )  # fmt: skip
             have.add((finding.phase, finding.component, body))
             added += 1
-    except (ValueError, DesignNotFoundError, SQLAlchemyError) as exc:
+    except (ValueError, DesignNotFoundError, PermissionError, SQLAlchemyError) as exc:
         _message(prefix, f"Findings not added: {escape_markdown(str(exc))}", ok=False)
         return
     done = (
@@ -229,10 +237,18 @@ def _show(comment: Comment, *, prefix: str, thread: Thread, names: dict[str, str
             )  # fmt: skip
 
 
-def section(design_id: int, design: Design, *, prefix: str, revision: int | None = None) -> None:
+def section(
+    design_id: int,
+    design: Design,
+    *,
+    prefix: str,
+    revision: int | None = None,
+    is_owner: bool = True,
+) -> None:
     """Draw a saved design's comments for its owner, the form to add one, and the
     findings-to-comments button."""
-    _thread_view(OwnerThread(design_id, revision), design, prefix=prefix)
+    thread = OwnerThread(design_id, revision, user=identity.user_id(), is_owner=is_owner)
+    _thread_view(thread, design, prefix=prefix)
     st.button(
         "Turn the critique's findings into comments", key=_key(prefix, "from_findings"),
         on_click=_from_findings, args=(prefix, design_id, design, revision),

@@ -12,10 +12,10 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import DesignNotFoundError, list_designs, list_revisions, load_design
+from db import AccessDenied, DesignNotFoundError, list_designs, list_revisions, load_design
 from playbook import Design, DesignError
 from playbook.labels import escape_markdown
-from ui import library, state
+from ui import identity, library, state
 
 CURRENT: Final = 0  # the option that stands for the design being edited, never a saved id
 
@@ -52,15 +52,17 @@ def pick(
     query = st.text_input(
         "Find a saved design", key=f"compare.{side}.query", placeholder="title, scenario or author"
     )
+    user = identity.user_id()
     listed = {} if listed is None else listed
     if query not in listed:
-        found = list_designs(engine, query=query, limit=50).items
+        found = list_designs(engine, query=query, limit=50, user=user).items
         listed[query] = {item.id: item.title for item in found}
     titles = dict(listed[query])
     preset = st.session_state.get(f"compare.{side}.design")
     try:
         if isinstance(preset, int) and preset != CURRENT and preset not in titles:
-            titles[preset] = load_design(engine, preset).title  # kept even when search misses it
+            # kept even when search misses it
+            titles[preset] = load_design(engine, preset, user=user).title
         options = [CURRENT, *titles]
         _seed(f"compare.{side}.design", options, _default(side, options))
         chosen = st.selectbox(
@@ -70,17 +72,18 @@ def pick(
         if chosen == CURRENT:
             return Side(f"{side.capitalize()}: your current design", state.design())
         return _revision(engine, side=side, design_id=chosen, title=titles[chosen])
-    except (DesignNotFoundError, DesignError, SQLAlchemyError) as exc:
+    except (DesignNotFoundError, DesignError, AccessDenied, SQLAlchemyError) as exc:
         st.error(f"Cannot show this side: {escape_markdown(str(exc))}", icon=":material/error:")
         return None
 
 
 def _revision(engine: Engine, *, side: str, design_id: int, title: str) -> Side:
-    numbers = sorted((r.number for r in list_revisions(engine, design_id)), reverse=True)
+    user = identity.user_id()
+    numbers = sorted((r.number for r in list_revisions(engine, design_id, user=user)), reverse=True)
     _seed(f"compare.{side}.revision", numbers, numbers[0])
     revision = st.selectbox(
         "Revision", numbers, key=f"compare.{side}.revision",
         format_func=lambda n: f"Revision {n}" + (" (newest)" if n == numbers[0] else ""),
     )  # fmt: skip
     label = f"{side.capitalize()}: #{design_id} “{escape_markdown(title)}”, revision {revision}"
-    return Side(label, load_design(engine, design_id, revision=revision))
+    return Side(label, load_design(engine, design_id, revision=revision, user=user))

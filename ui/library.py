@@ -17,6 +17,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from db import (
+    AccessDenied,
     DesignNotFoundError,
     latest_revision,
     load_design,
@@ -25,7 +26,7 @@ from db import (
 )
 from playbook import Design, DesignError, retitle_design
 from playbook.labels import escape_markdown
-from ui import confirm, drift, resources, state
+from ui import confirm, drift, identity, resources, state
 from ui.state import Opened
 
 # Where the app is reached when st.context.url cannot tell (a proxy that rewrites paths, tests).
@@ -100,8 +101,14 @@ def save() -> None:
     try:
         result = save_revision(
             resources.engine(), where.design_id, design, base_revision=where.base,
-            author=design.author,
+            author=design.author, user=identity.user_id(),
         )  # fmt: skip
+    except AccessDenied:
+        problem(
+            f"Design #{where.design_id} is not yours to save revisions of (you can review it); "
+            "your design is still here: use “Save as new design” to keep your own copy."
+        )
+        return
     except DesignNotFoundError:
         problem(
             f"Design #{where.design_id} is no longer in the library; your design is still "
@@ -135,7 +142,9 @@ def save_as_new() -> None:
 
 def _save_new(design: Design) -> None:
     try:
-        saved = save_design(resources.engine(), design, author=design.author)
+        saved = save_design(
+            resources.engine(), design, author=design.author, user=identity.user_id()
+        )
     except (DesignError, SQLAlchemyError) as exc:
         problem(f"Not saved, your design is still here: {escape_markdown(str(exc))}")
         return
@@ -164,12 +173,12 @@ def open_design(design_id: int, revision: int | None = None) -> None:
 
 def load_into_phases(design_id: int, revision: int | None = None) -> None:
     """Load saved design `design_id` (its newest revision, or `revision`) into every phase."""
-    engine = resources.engine()
+    engine, user = resources.engine(), identity.user_id()
     try:
         # The newest revision first: a save after this builds on it, whichever one is loaded.
-        newest = latest_revision(engine, design_id)
-        design = load_design(engine, design_id, revision=revision)
-    except (DesignNotFoundError, DesignError, SQLAlchemyError) as exc:
+        newest = latest_revision(engine, design_id, user=user)
+        design = load_design(engine, design_id, revision=revision, user=user)
+    except (DesignNotFoundError, DesignError, AccessDenied, SQLAlchemyError) as exc:
         problem(f"Could not load design #{design_id}: {escape_markdown(str(exc))}")
         return
     state.set_design(design)

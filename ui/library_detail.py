@@ -1,5 +1,10 @@
-"""One saved design's details in the library: revision history, share links, comments, and copy,
-export and delete."""
+"""One saved design's details in the library: revision history, share links, access, comments,
+and copy, export and delete.
+
+What is drawn follows the user's role on the design (`DesignSummary.role`): the owner gets every
+tab; someone it is shared with sees their role, the history, the comments and copy/export, but no
+share, access or delete controls. `db` checks every action again whatever is drawn.
+"""
 
 from __future__ import annotations
 
@@ -24,40 +29,57 @@ from db import (
 )
 from playbook import DesignError
 from playbook.labels import escape_markdown, slugify
-from ui import comments, library, resources, state
+from ui import comments, identity, library, library_access, resources, state
 
 LIBRARY_URL_PATH: Final = "library"  # st.Page's url path for pages/library.py
 
 
 def panel(item: DesignSummary) -> None:
     """Draw the tabs of one saved design: history, share, comments, and copy/export/delete."""
-    engine = resources.engine()
-    thread = comment_page(engine, item.id, limit=1)  # the counts, without reading the thread
-    st.caption(f"{thread.open} open comment(s), {thread.total - thread.open} resolved")
+    engine, user = resources.engine(), identity.user_id()
+    owner = item.role == "owner"
+    # the counts, without reading the thread
+    thread = comment_page(engine, item.id, limit=1, user=user)
+    counts = f"{thread.open} open comment(s), {thread.total - thread.open} resolved"
+    if not owner:
+        st.caption(f"{library_access.ROLE_NOTES[item.role]} · {counts}")
+    else:
+        st.caption(counts)
     # Fixed labels and a key: the open tab stays open when a button in it reruns the page.
-    history, share, talk, manage = st.tabs(
-        ["History", "Share", "Comments", "Copy, export, delete"], key=f"library.tabs.{item.id}"
+    labels = (
+        ["History", "Share", "Access", "Comments", "Copy, export, delete"]
+        if owner
+        else ["History", "Comments", "Copy, export"]
     )
-    with history:
+    tabs = dict(zip(labels, st.tabs(labels, key=f"library.tabs.{item.id}"), strict=True))
+    with tabs["History"]:
         _history(item)
-    with share:
-        _share(item)
-    with talk:
+    if owner:
+        with tabs["Share"]:
+            _share(item)
+        with tabs["Access"]:
+            library_access.section(item)
+    with tabs["Comments"]:
         try:
-            design = load_design(engine, item.id)
+            design = load_design(engine, item.id, user=user)
         except DesignError as exc:
             st.error(
                 f"This design cannot be read, so it cannot be reviewed: {escape_markdown(str(exc))}"
             )
         else:
-            comments.section(item.id, design, prefix=f"library.{item.id}", revision=item.revision)
-    with manage:
+            comments.section(
+                item.id, design, prefix=f"library.{item.id}", revision=item.revision,
+                is_owner=owner,
+            )  # fmt: skip
+    with tabs[labels[-1]]:
         _manage(item)
 
 
 def _history(item: DesignSummary) -> None:
     revisions = sorted(
-        list_revisions(resources.engine(), item.id), key=lambda r: r.number, reverse=True
+        list_revisions(resources.engine(), item.id, user=identity.user_id()),
+        key=lambda r: r.number,
+        reverse=True,
     )
     st.dataframe(
         [
@@ -95,9 +117,10 @@ def _create_link(design_id: int) -> None:
     talk = bool(st.session_state.get(f"library.share_comments.{design_id}", False))
     try:
         link = create_share_link(
-            resources.engine(), design_id, expires_at=expires, allow_comments=talk
-        )
-    except (LookupError, ValueError, SQLAlchemyError) as exc:
+            resources.engine(), design_id, expires_at=expires, allow_comments=talk,
+            user=identity.user_id(),
+        )  # fmt: skip
+    except (LookupError, ValueError, PermissionError, SQLAlchemyError) as exc:
         library.problem(f"No link created: {escape_markdown(str(exc))}")
         return
     url = library.share_url(link.token, page_url_path=LIBRARY_URL_PATH)
@@ -106,8 +129,8 @@ def _create_link(design_id: int) -> None:
 
 def _revoke(link_id: int) -> None:
     try:
-        revoke_share_link(resources.engine(), link_id)
-    except (LookupError, SQLAlchemyError) as exc:
+        revoke_share_link(resources.engine(), link_id, user=identity.user_id())
+    except (LookupError, PermissionError, SQLAlchemyError) as exc:
         library.problem(f"Link not revoked: {exc}")
         return
     state.flash("Link revoked: it no longer opens the design.")
@@ -135,7 +158,7 @@ def _share(item: DesignSummary) -> None:
         "Create share link", key=f"library.share.{item.id}", on_click=_create_link,
         args=(item.id,), icon=":material/add_link:", disabled=item.deleted,
     )  # fmt: skip
-    for link in list_share_links(resources.engine(), item.id):
+    for link in list_share_links(resources.engine(), item.id, user=identity.user_id()):
         _link_row(link)
 
 
@@ -167,9 +190,10 @@ def _duplicate(design_id: int) -> None:
         return
     try:
         copy = duplicate_design(
-            resources.engine(), design_id, title=title, author=state.design().author
-        )
-    except (LookupError, ValueError, SQLAlchemyError) as exc:
+            resources.engine(), design_id, title=title, author=state.design().author,
+            user=identity.user_id(),
+        )  # fmt: skip
+    except (LookupError, ValueError, PermissionError, SQLAlchemyError) as exc:
         library.problem(f"Not duplicated: {exc}")
         return
     st.session_state.pop(state.LIBRARY_PROBLEM, None)
@@ -178,8 +202,8 @@ def _duplicate(design_id: int) -> None:
 
 def _delete(design_id: int) -> None:
     try:
-        delete_design(resources.engine(), design_id)
-    except (LookupError, SQLAlchemyError) as exc:
+        delete_design(resources.engine(), design_id, user=identity.user_id())
+    except (LookupError, PermissionError, SQLAlchemyError) as exc:
         library.problem(f"Not deleted: {exc}")
         return
     st.session_state[state.LIBRARY_SELECTED] = None
@@ -188,7 +212,7 @@ def _delete(design_id: int) -> None:
 
 def _manage(item: DesignSummary) -> None:
     st.download_button(
-        "Export JSON", data=export_design(resources.engine(), item.id),
+        "Export JSON", data=export_design(resources.engine(), item.id, user=identity.user_id()),
         file_name=f"{slugify(item.title)}.json", mime="application/json",
         key=f"library.export.{item.id}", on_click="ignore", icon=":material/download:",
     )  # fmt: skip
@@ -201,7 +225,7 @@ def _manage(item: DesignSummary) -> None:
         "Duplicate", key=f"library.duplicate.{item.id}", on_click=_duplicate, args=(item.id,),
         icon=":material/content_copy:",
     )  # fmt: skip
-    if not item.deleted:
+    if not item.deleted and item.role == "owner":
         st.button(
             "Delete (can be restored)", key=f"library.delete.{item.id}", on_click=_delete,
             args=(item.id,), icon=":material/delete:",

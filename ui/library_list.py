@@ -15,7 +15,7 @@ from playbook.critic import plain
 from playbook.drafts import DraftSummary
 from playbook.interview import get_prompt
 from playbook.labels import escape_markdown
-from ui import drafts, library, library_detail, resources, state
+from ui import drafts, identity, library, library_detail, resources, state
 
 MAX_IMPORT_MB = 5
 PAGE_SIZE = 50
@@ -131,7 +131,10 @@ def filters() -> Filters:
 def fetch(engine: Engine, found: Filters) -> Page:
     """Return the current page of designs, stepping back when the page is past the end."""
     index = int(st.session_state.get(state.LIBRARY_PAGE, 0))
-    page = list_designs(engine, **found._asdict(), limit=PAGE_SIZE, offset=index * PAGE_SIZE)
+    page = list_designs(
+        engine, **found._asdict(), limit=PAGE_SIZE, offset=index * PAGE_SIZE,
+        user=identity.user_id(),
+    )  # fmt: skip
     if not page.items and page.total and index:
         # Deletes or a narrower filter left this page empty: show the last page instead.
         st.session_state[state.LIBRARY_PAGE] = (page.total - 1) // PAGE_SIZE
@@ -183,8 +186,8 @@ def _select(design_id: int) -> None:
 
 def _restore(design_id: int) -> None:
     try:
-        restore_design(resources.engine(), design_id)
-    except (LookupError, SQLAlchemyError) as exc:
+        restore_design(resources.engine(), design_id, user=identity.user_id())
+    except (LookupError, PermissionError, SQLAlchemyError) as exc:
         library.problem(f"Could not restore design #{design_id}: {exc}")
         return
     state.flash(f"Restored design #{design_id}.")
@@ -206,10 +209,12 @@ def _row(item: DesignSummary, *, is_open: bool, selected: object) -> None:
     name.markdown(f"**{escape_markdown(item.title)}**")
     byline = " · ".join(part for part in (item.scenario, item.author) if part)
     name.caption(escape_markdown(byline) or "no scenario or author")
+    if item.role != "owner":
+        name.markdown(f":blue-badge[:material/group: Shared with you · {item.role}]")
     status = " · deleted" if item.deleted else (" · open in the phases" if is_open else "")
     saved = f"saved {item.updated_at:%Y-%m-%d %H:%M} UTC"
     when.caption(f"#{item.id} · revision {item.revision} · {saved}{status}")
-    if item.deleted:
+    if item.deleted and item.role == "owner":
         first.button(
             "Restore", key=f"library.restore.{item.id}", on_click=_restore, args=(item.id,)
         )
@@ -229,7 +234,7 @@ def _import() -> None:
         library.problem("Choose a JSON file to import first.")
         return
     try:
-        saved = import_design(resources.engine(), upload.getvalue())
+        saved = import_design(resources.engine(), upload.getvalue(), user=identity.user_id())
     except DesignImportError as exc:
         problems = "\n".join(f"- {escape_markdown(p)}" for p in exc.problems)
         library.problem(f"Nothing was imported from {escape_markdown(upload.name)}:\n\n{problems}")

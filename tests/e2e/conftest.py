@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from db import make_engine, upgrade
 from tests.conftest import need
 
 # Playwright's 5 s default for `expect` is a race on a busy two-core machine (a rerun of a heavy
@@ -112,3 +114,58 @@ def artifacts() -> Path:
     """Return the folder screenshots go to (ignored by git)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# Sign-in for teams: a real OpenID Connect provider and the app pointed at it (module-scoped:
+# each test module gets its own provider and database). The sign-in steps: tests/e2e/oidc.py.
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    """Run an OpenID Connect provider on a free port; yield its base URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/.well-known/openid-configuration", timeout=1):  # noqa: S310
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the OpenID Connect provider did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def team_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return a migrated SQLite URL for the team app."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('team') / 'team.db'}"
+    upgrade(make_engine(url))
+    return url
+
+
+@pytest.fixture(scope="module")
+def team_app(
+    provider: str, team_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Serve the app with an `[auth]` section pointing at the provider; yield its URL."""
+    folder: Path = tmp_path_factory.mktemp("secrets")
+    secrets_file = folder / "secrets.toml"
+    secrets_file.write_text(
+        "[auth]\n"
+        'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_hex(32)}"\n'
+        'client_id = "whiteboard"\n'
+        f'client_secret = "{secrets.token_hex(16)}"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+    )
+    env = {**os.environ, "DATABASE_URL": team_database}
+    with served_app(env, "--secrets.files", str(secrets_file)) as url:
+        yield url

@@ -219,8 +219,14 @@ def test_a_long_thread_pages_oldest_first_with_its_totals(engine: Engine) -> Non
 def test_links_made_before_0003_keep_allowing_comments(empty_engine: Engine) -> None:
     with empty_engine.begin() as connection:
         command.upgrade(alembic_config(connection), "0002")
-    design_id = _saved(empty_engine)  # the 0002 tables are enough for saving a design
     with empty_engine.begin() as connection:
+        # Written as 0002 had it (save_design writes the owner column 0004 adds).
+        design_id = connection.execute(
+            text(
+                "INSERT INTO designs (title, scenario, author, search_text, latest_revision) "
+                "VALUES ('Shared', '', 'Ana', 'shared', 1) RETURNING id"
+            )
+        ).scalar_one()
         connection.execute(
             text("INSERT INTO share_links (design_id, token_sha256) VALUES (:id, :hash)"),
             {"id": design_id, "hash": "0" * 64},
