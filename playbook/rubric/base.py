@@ -160,12 +160,11 @@ def label(path: str) -> str:
 
     Findings name fields the way the pages do, never by their Python names.
     """
-    from playbook.fields import field_meta
+    from playbook.fields import field_meta, nested_model
 
     phase, name = path.split(".")
-    part = Design.model_fields[phase].annotation
-    assert isinstance(part, type) and issubclass(part, BaseModel)
-    found = field_meta(part, name)
+    part = nested_model(Design, phase)
+    found = field_meta(part, name) if part is not None else None
     return f"“{found.label}”" if found else name
 
 
