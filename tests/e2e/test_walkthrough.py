@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from db import list_designs, make_engine
+
 pytestmark = pytest.mark.browser
 
 PHASES = ["1 · Constraints", "2 · Technique", "3 · Model", "4 · Retrieval", "5 · Serving",
@@ -58,7 +60,9 @@ def test_walking_the_six_phases_draws_the_chosen_architecture(
     page.screenshot(path=artifacts / "e2e-diagram.png", full_page=True)
 
 
-def test_a_saved_design_is_listed_and_loads_back(page: Page, app_url: str, artifacts: Path) -> None:
+def test_a_saved_design_is_listed_and_loads_back(
+    page: Page, app_url: str, app_database_url: str, artifacts: Path
+) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(app_url)
     _open(page, "Saved designs")
@@ -71,7 +75,16 @@ def test_a_saved_design_is_listed_and_loads_back(page: Page, app_url: str, artif
     _wait_idle(page)
 
     _open(page, "Saved designs")
-    page.get_by_role("button", name="Load").first.click()
+    _wait_idle(page)
+    # This design's own Load button, by its key: "the first Load" may be another row's, or a
+    # copy the list is about to redraw, while the page reruns.
+    (saved,) = [
+        d for d in list_designs(make_engine(app_database_url)).items
+        if d.title == "Support bot draft"
+    ]  # fmt: skip
+    load = page.locator(f".st-key-library-load-{saved.id}").get_by_role("button", name="Load")
+    expect(load).to_have_count(1)
+    load.click()
     # "Something else" is unsaved work: loading asks before it replaces it.
     page.get_by_role("dialog").get_by_role("button", name="Discard my changes and load").click()
 
