@@ -8,6 +8,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 INSTALL_HINT = "install PostgreSQL (Debian: apt-get install postgresql) or set TEST_POSTGRES_URL"
@@ -67,3 +69,22 @@ def stop_cluster(pg_ctl: str, base: Path) -> None:
     stop = [pg_ctl, "-D", str(base / "data"), "-m", "immediate", "stop"]
     subprocess.run(as_postgres_user(stop), check=False, capture_output=True)
     shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_server(missing: Callable[[], None]) -> Iterator[str]:
+    """Yield a superuser URL of a new cluster on 127.0.0.1; stop and remove it afterwards.
+
+    `missing` is called (it skips, or fails under --require postgres) when the binaries are absent.
+    """
+    initdb, pg_ctl = pg_binary("initdb"), pg_binary("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        missing()
+    assert initdb is not None
+    assert pg_ctl is not None
+    base = cluster_dir()
+    try:
+        port = start_cluster(initdb, pg_ctl, base)
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        stop_cluster(pg_ctl, base)

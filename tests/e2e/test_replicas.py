@@ -25,14 +25,7 @@ from playwright.sync_api import Page, expect
 from db import make_engine, upgrade
 from tests.conftest import need
 from tests.e2e.conftest import ROOT, served_app
-from tests.postgres import (
-    INSTALL_HINT,
-    cluster_dir,
-    free_port,
-    pg_binary,
-    start_cluster,
-    stop_cluster,
-)
+from tests.postgres import INSTALL_HINT, free_port, throwaway_server
 
 pytestmark = pytest.mark.browser
 
@@ -64,20 +57,10 @@ class Topology:
 @pytest.fixture(scope="module")
 def postgres_database(pytestconfig: pytest.Config) -> Iterator[str]:
     """Yield the URL of a migrated database on a throwaway PostgreSQL cluster."""
-    initdb, pg_ctl = pg_binary("initdb"), pg_binary("pg_ctl")
-    if initdb is None or pg_ctl is None:
-        need(pytestconfig, "postgres", INSTALL_HINT)
-    assert initdb is not None
-    assert pg_ctl is not None
-    base = cluster_dir()
-    try:
-        port = start_cluster(initdb, pg_ctl, base)
-        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    with throwaway_server(lambda: need(pytestconfig, "postgres", INSTALL_HINT)) as url:
         # Migrations run once, before any replica starts (the compose `migrate` job).
         upgrade(make_engine(url))
         yield url
-    finally:
-        stop_cluster(pg_ctl, base)
 
 
 def _nginx_conf(folder: Path, listen: int, upstreams: list[str]) -> Path:

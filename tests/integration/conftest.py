@@ -14,13 +14,7 @@ from sqlalchemy.engine import make_url
 
 from db import make_engine, upgrade
 from tests.conftest import need
-from tests.postgres import (
-    INSTALL_HINT,
-    cluster_dir,
-    pg_binary,
-    start_cluster,
-    stop_cluster,
-)
+from tests.postgres import INSTALL_HINT, throwaway_server
 
 
 @pytest.fixture(scope="session")
@@ -29,17 +23,8 @@ def postgres_server_url(pytestconfig: pytest.Config) -> Iterator[str]:
     if configured := os.environ.get("TEST_POSTGRES_URL"):
         yield configured
         return
-    initdb, pg_ctl = pg_binary("initdb"), pg_binary("pg_ctl")
-    if initdb is None or pg_ctl is None:
-        need(pytestconfig, "postgres", INSTALL_HINT)
-    assert initdb is not None
-    assert pg_ctl is not None
-    base = cluster_dir()
-    try:
-        port = start_cluster(initdb, pg_ctl, base)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        stop_cluster(pg_ctl, base)
+    with throwaway_server(lambda: need(pytestconfig, "postgres", INSTALL_HINT)) as url:
+        yield url
 
 
 @contextmanager
