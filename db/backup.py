@@ -1,10 +1,11 @@
 """Back up the whole database to a file while the app keeps running.
 
 SQLite: a copy of the database file made with SQLite's online backup API, consistent even while
-other processes write. PostgreSQL: a JSON document with every design, its revisions, comments
-and share links (hashes only), read in one REPEATABLE READ snapshot; use `pg_dump` for a full
-server backup. Either way the file is written beside `path` and renamed into place, so `path`
-never holds half a backup.
+other processes write. PostgreSQL: a JSON document read in one REPEATABLE READ snapshot with
+every design, its revisions, comments, share links (hashes only) and access grants, then every
+mock interview, every draft (keys as hashes only) and the LLM usage the budgets count: every
+table the app writes. `pg_dump` remains the tool for a whole server. Either way the file is
+written beside `path` and renamed into place, so `path` never holds half a backup.
 """
 
 from __future__ import annotations
@@ -21,11 +22,25 @@ from typing import IO, Any, Final
 
 from sqlalchemy import Connection, Engine, Select, select
 
-from db.models import Base, CommentRow, DesignRow, RevisionRow, ShareLinkRow
+from db.models import (
+    Base,
+    CommentRow,
+    DesignAccessRow,
+    DesignRow,
+    DraftRow,
+    InterviewRow,
+    LlmUsageRow,
+    RevisionRow,
+    ShareLinkRow,
+)
 from db.session import as_utc, utc_now
 
 BACKUP_FORMAT: Final = "genai-design-whiteboard-backup"
-BACKUP_VERSION: Final = 1
+BACKUP_VERSION: Final = 2  # 2: interviews, drafts, LLM usage and access grants too
+# Whole tables written after the designs, one row at a time, in this order.
+TABLES: Final = (InterviewRow, DraftRow, LlmUsageRow)
+# Columns that hold JSON text, written as JSON rather than as a string of it.
+_JSON_COLUMNS: Final = frozenset({"body", "session", "design", "scorecard", "state"})
 
 
 def backup_database(engine: Engine, path: Path) -> Path:
@@ -80,7 +95,27 @@ def _json_backup(engine: Engine, target_path: Path) -> None:
             for index, head in enumerate(heads):
                 out.write(",\n" if index else "")
                 _write_design(connection, dict(head), out)
-            out.write("\n]}\n")
+            out.write("\n]")
+            for model in TABLES:
+                _write_table(connection, model, out)
+            out.write("}\n")
+
+
+def _write_table(connection: Connection, model: type[Base], out: IO[str]) -> None:
+    table = Base.metadata.tables[model.__tablename__]
+    rows = connection.execute(_rows(model).order_by(*table.primary_key.columns)).mappings()
+    out.write(f', "{table.name}": [\n')
+    for index, row in enumerate(rows):
+        out.write(",\n" if index else "")
+        out.write(json.dumps(_decoded(dict(row)), default=_json_value, ensure_ascii=False))
+    out.write("\n]")
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: json.loads(value) if name in _JSON_COLUMNS and isinstance(value, str) else value
+        for name, value in row.items()
+    }
 
 
 def _write_design(connection: Connection, head: dict[str, Any], out: IO[str]) -> None:
@@ -94,11 +129,17 @@ def _write_design(connection: Connection, head: dict[str, Any], out: IO[str]) ->
     links = connection.execute(
         _rows(ShareLinkRow).where(ShareLinkRow.design_id == design_id).order_by(ShareLinkRow.id)
     ).mappings()
+    grants = connection.execute(
+        _rows(DesignAccessRow)
+        .where(DesignAccessRow.design_id == design_id)
+        .order_by(DesignAccessRow.id)
+    ).mappings()
     record = {
         **head,
         "revisions": [{**row, "body": json.loads(row["body"])} for row in map(dict, revisions)],
         "comments": [dict(row) for row in comments],
         "share_links": [dict(row) for row in links],
+        "access": [dict(row) for row in grants],
     }
     out.write(json.dumps(record, default=_json_value, ensure_ascii=False))
 

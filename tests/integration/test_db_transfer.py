@@ -16,11 +16,14 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
 from db import (
+    DbDraftStore,
+    DbInterviewStore,
     DesignImportError,
     RevisionNotFoundError,
     add_comment,
     backup_database,
     export_design,
+    grant_access,
     import_design,
     list_designs,
     load_design,
@@ -29,8 +32,12 @@ from db import (
     save_revision,
     upgrade,
 )
+from db.llm_usage import start_call
 from db.models import DesignRow, RevisionRow
 from playbook import Design, update_design
+from playbook.drafts import Draft, key_hash, new_key
+from playbook.llm_budget import Budget
+from tests.integration.test_db_drafts import _interview, _saved
 
 HYPOTHESIS = settings(
     max_examples=150,
@@ -289,4 +296,38 @@ def test_a_postgres_backup_is_json_with_revisions_comments_and_links(
     assert Design.model_validate(design["revisions"][0]["body"]) == _design()
     assert [c["body"] for c in design["comments"]] == ["noted"]
     assert list_designs(engine).total == 1
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_postgres_backup_holds_interviews_drafts_grants_and_llm_usage(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    # Every table the app writes is in the document, not only the designs (version 2).
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    saved = save_design(engine, _design(), user="ada")
+    grant_access(engine, saved.id, grantee="grace", role="reviewer", user="ada")
+    key = new_key()
+    DbDraftStore(engine).save(key, Draft(design=Design(title="unsaved"), interview=_interview()))
+    DbInterviewStore(engine).save(_saved("bbbb2222", finished_at=1_700_003_000))
+    budget = Budget(calls_per_hour=3, tokens_per_day=1_000, models=("m",))
+    _standing, call_id = start_call(engine, "ada", model="m", budget=budget, tokens=40)
+    assert call_id is not None
+
+    document = json.loads(backup_database(engine, tmp_path / "b.json").read_text("utf-8"))
+
+    assert document["version"] == 2
+    (design,) = document["designs"]
+    assert [(g["grantee"], g["role"]) for g in design["access"]] == [("grace", "reviewer")]
+    (draft,) = document["drafts"]
+    assert draft["key_sha256"] == key_hash(key)
+    assert key not in json.dumps(document)  # the key itself is never written
+    assert Design.model_validate(draft["design"]).title == "unsaved"
+    interviews = {row["id"]: row for row in document["interviews"]}
+    assert set(interviews) == {"aaaa1111", "bbbb2222"}  # under way (the draft's) and finished
+    assert interviews["bbbb2222"]["scorecard"]["session_id"] == "bbbb2222"
+    assert interviews["aaaa1111"]["finished_at"] is None
+    (usage,) = document["llm_usage"]
+    assert (usage["user_id"], usage["model"], usage["tokens"]) == ("ada", "m", 40)
     engine.dispose()
