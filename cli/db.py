@@ -1,5 +1,6 @@
 """`python -m db`: migrate, list, import, export and back up saved designs, for admins and scripts;
-import the mock interviews an older version kept as JSON files.
+prune the drafts of browser tabs that never came back; import the mock interviews an older
+version kept as JSON files.
 
 The database is `DATABASE_URL` (default: the SQLite file under `data/`), migrated to the newest
 schema before every command. Bad input (a bad URL, file or id) exits 2 with one line; a database
@@ -12,6 +13,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -19,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cli.base import Parser, UsageError, positive_int
 from db.backup import backup_database
+from db.drafts import prune_drafts
 from db.engine import database_url, make_engine
 from db.interviews import import_interview_files
 from db.migrate import upgrade
@@ -81,6 +84,12 @@ def _backup(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def _prune_drafts(args: argparse.Namespace, engine: Engine) -> int:
+    gone = prune_drafts(engine, older_than=timedelta(days=args.days))
+    print(f"deleted {gone} draft{'s' if gone != 1 else ''} untouched for {args.days} days or more")
+    return 0
+
+
 def _import_interviews(args: argparse.Namespace, engine: Engine) -> int:
     directory = Path(args.directory)
     if not directory.is_dir():
@@ -121,6 +130,11 @@ def _parser() -> Parser:
     backup = commands.add_parser("backup", help="write a consistent backup of the database")
     backup.add_argument("path", help="the backup file (replaced if it exists)")
     backup.set_defaults(run=_backup)
+    prune = commands.add_parser(
+        "prune-drafts", help="delete drafts untouched for DAYS days, with their interviews"
+    )
+    prune.add_argument("--days", type=positive_int, default=30, help="age in days (default 30)")
+    prune.set_defaults(run=_prune_drafts)
     interviews = commands.add_parser(
         "import-interviews", help="import finished interviews kept as JSON files (older versions)"
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
@@ -179,3 +179,24 @@ class DbDraftStore:
             session.flush()
             if interview_id is not None:
                 delete_unfinished(session, interview_id)
+
+
+def prune_drafts(engine: Engine, *, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete every draft untouched for `older_than`, with the interview each had under way
+    (finished interviews stay: they are results); return how many drafts went.
+
+    A draft lives as long as its browser tab might come back; nothing else ever deletes the ones
+    whose tabs never do, so an admin (or a cron job) runs `python -m db prune-drafts`.
+    """
+    if older_than <= timedelta(0):
+        raise ValueError(f"older than: must be a positive age, not {older_than}")
+    cutoff = as_utc(now or utc_now()) - older_than
+    with _translated("prune the drafts"), writing(engine) as session:
+        rows = session.scalars(select(DraftRow).where(DraftRow.updated_at < cutoff)).all()
+        interviews = [row.interview_id for row in rows if row.interview_id is not None]
+        for row in rows:
+            session.delete(row)
+        session.flush()
+        for interview_id in interviews:
+            delete_unfinished(session, interview_id)
+        return len(rows)

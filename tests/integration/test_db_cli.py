@@ -208,3 +208,15 @@ def test_import_interviews_brings_old_json_files_into_the_database(
     assert rows == [("aaaa1111", 1)]
     assert missing.returncode == 2
     assert "is not a directory" in missing.stderr
+
+
+def test_prune_drafts_reports_what_it_deleted_and_refuses_a_zero_age(cli: Cli) -> None:
+    done = cli("prune-drafts", "--days", "7")
+    refused = cli("prune-drafts", "--days", "0")
+
+    assert (done.returncode, done.stdout.strip()) == (
+        0,
+        "deleted 0 drafts untouched for 7 days or more",
+    )
+    assert refused.returncode == 2
+    assert "'0' is not a whole number of at least 1" in refused.stderr

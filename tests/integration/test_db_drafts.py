@@ -4,6 +4,7 @@ listed when unsaved, handed over, discarded; interviews under way and finished."
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from alembic import command
 from sqlalchemy import Engine, inspect, text
 
 from db import DbDraftStore, DbInterviewStore, import_interview_files, upgrade
+from db.drafts import prune_drafts
 from db.migrate import alembic_config
 from playbook import Design, update_design
 from playbook.clock import InterviewClock, start_clock
@@ -257,3 +259,30 @@ def test_another_user_s_drafts_and_interviews_stay_out_of_sight(engine: Engine) 
         DbInterviewStore(engine, owner="oidc:bo").load("aaaa1111")
     assert [item.id for item in ana.list_unsaved()] == [draft_id]
     assert [i.session.id for i in DbInterviewStore(engine, owner="oidc:ana").list()] == ["aaaa1111"]
+
+
+def test_pruning_deletes_old_drafts_and_their_unfinished_interviews_only(engine: Engine) -> None:
+    store = DbDraftStore(engine)
+    store.save(new_key(), Draft(design=EDITED, interview=_interview("0dd00001")))
+    DbInterviewStore(engine).save(_saved("d0e00001", finished_at=1_700_003_000))
+    fresh_key = new_key()
+    store.save(fresh_key, Draft(design=EDITED))
+    with engine.begin() as connection:  # the first draft was last touched 40 days ago
+        connection.execute(
+            text("UPDATE drafts SET updated_at = :when WHERE interview_id = '0dd00001'"),
+            {"when": datetime.now(UTC) - timedelta(days=40)},
+        )
+
+    gone = prune_drafts(engine, older_than=timedelta(days=30))
+
+    assert gone == 1
+    assert _count(engine, "drafts") == 1
+    assert store.load(fresh_key) is not None
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT id FROM interviews ORDER BY id")).scalars().all()
+    assert left == ["d0e00001"]  # the abandoned one went with its draft; the result stays
+
+
+def test_pruning_refuses_an_age_that_is_not_positive(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="older than"):
+        prune_drafts(engine, older_than=timedelta(0))
