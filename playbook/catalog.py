@@ -7,6 +7,7 @@ Read from `playbook/data/catalog.json`. Every entry names where its numbers come
 from __future__ import annotations
 
 import json
+import statistics
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -131,16 +132,31 @@ class GpuPrice(BaseModel):
     source: Annotated[str, Field(min_length=1, max_length=1_000)]
 
 
+def median_usd_per_hour(prices: tuple[GpuPrice, ...]) -> float:
+    """The catalog's one $/GPU-hour for a GPU: the median of its providers' on-demand prices.
+
+    The rule every catalog GPU follows (`Gpu.prices`): one price per provider, that provider's
+    lowest listed on-demand price per GPU for the exact part (an instance's price divided by
+    its GPUs), read on its own price page or price API; marketplaces of third-party hosts
+    (RunPod Community Cloud, Vast.ai, Akash) are left out. The median, not the lowest, because
+    the lowest is often a capacity-limited neocloud and the highest a hyperscaler VM with CPUs,
+    RAM and InfiniBand in the price; the median is neither and does not move when one of them
+    changes. An even count takes the mean of the middle two.
+    """
+    return statistics.median(price.usd_per_hour for price in prices)
+
+
 class Gpu(_Entry):
     """An accelerator: memory, bandwidth, dense tensor throughput per number format, and a price."""
 
     memory_gb: Positive  # the vendor's figure, in `memory_unit`
     bandwidth_tbs: Positive  # TB/s
     dense_tflops: dict[ComputeKind, Positive]  # dense (no sparsity) tensor-core TFLOPS or TOPS
-    usd_per_hour: Positive  # on-demand, one GPU
+    usd_per_hour: Positive  # on-demand, one GPU: `median_usd_per_hour(prices)` when listed
     price_source: str
     price_as_of: str
-    # Per-provider prices behind `usd_per_hour` (newer entries list two or more).
+    # Per-provider prices behind `usd_per_hour`, one per provider: every catalog GPU lists two
+    # or more; a user's own GPU lists none and its `usd_per_hour` is what the user typed.
     prices: tuple[GpuPrice, ...] = ()
     # GPU-to-GPU link: kind and per-GPU, per-direction bandwidth in GB/s. Unset: the estimates
     # assume PCIe Gen4 x16 (`link_gbps`), the slowest link a data-centre GPU has.
@@ -166,6 +182,22 @@ class Gpu(_Entry):
     def _has_16_bit(self) -> Gpu:
         if "bf16" not in self.dense_tflops:
             raise ValueError("a GPU needs at least its dense bf16 throughput")
+        return self
+
+    @model_validator(mode="after")
+    def _price_is_the_median_of_its_providers(self) -> Gpu:
+        if not self.prices:
+            return self
+        providers = [price.provider for price in self.prices]
+        if len(set(providers)) != len(providers):
+            raise ValueError(f"{self.name}: one price per provider in prices ({providers})")
+        median = median_usd_per_hour(self.prices)
+        # Written in the JSON as the median itself; the tolerance only absorbs float printing.
+        if abs(self.usd_per_hour - median) > 1e-6:
+            raise ValueError(
+                f"{self.name}: $/hour {self.usd_per_hour:g} is not the median {median:g} "
+                "of the providers' prices"
+            )
         return self
 
 

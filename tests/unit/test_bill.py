@@ -65,23 +65,23 @@ def test_query_embeddings_on_an_api_are_question_tokens_at_its_price() -> None:
 
 def test_self_hosted_query_embeddings_are_a_share_of_a_gpu_pool_sized_for_the_peak() -> None:
     # BGE-M3 (568M): 32 × 2 × 568e6 ÷ 50e12 = 0.00072704 GPU-s a question; at 10 QPS that keeps
-    # 0.0072704 A10G busy: × $1.006 × 730 h = $5.33924.
-    assert _line(_bill(), "query_embeddings")[0] == pytest.approx(5.33924, rel=1e-5)
+    # 0.0072704 A10G busy: × $1.003 × 730 h = $5.32331.
+    assert _line(_bill(), "query_embeddings")[0] == pytest.approx(5.32331, rel=1e-5)
 
 
 def test_ingestion_is_a_tenth_of_the_first_pass_a_month_and_the_first_pass_once() -> None:
     # 100k documents × (1,000 + (3 - 1) × 64) = 112.8M tokens × 2 × 568e6 ÷ 50e12 = 2,562.8 GPU-s
-    # = 0.71189 GPU-h × $1.006 = $0.716165 once; 10% a month = $0.0716165.
+    # = 0.711893 GPU-h × $1.003 = $0.714029 once; 10% a month = $0.0714029.
     monthly, once = _line(_bill(), "ingestion_embeddings")
 
-    assert once == pytest.approx(0.716165, rel=1e-5)
-    assert monthly == pytest.approx(0.0716165, rel=1e-5)
+    assert once == pytest.approx(0.714029, rel=1e-5)
+    assert monthly == pytest.approx(0.0714029, rel=1e-5)
 
 
 def test_the_reranker_is_its_gpu_seconds_at_the_peak_paid_all_month() -> None:
     # 50 pairs × (32 + 512) tokens × 2 × 568e6 ÷ 50e12 = 0.617984 GPU-s a request; at 10 QPS
-    # 6.17984 A10G busy × $1.006 × 730 h = $4,538.35.
-    assert _line(_bill(), "reranker")[0] == pytest.approx(4_538.35, rel=1e-5)
+    # 6.17984 A10G busy × $1.003 × 730 h = $4,524.82.
+    assert _line(_bill(), "reranker")[0] == pytest.approx(4_524.82, rel=1e-5)
 
 
 def test_no_reranker_no_reranker_line() -> None:

@@ -119,8 +119,9 @@ def test_new_gpus_list_prices_from_two_or_more_providers_each_with_a_date(gpu_id
 def test_the_rtx_pro_6000_price_is_the_median_of_its_providers() -> None:
     gpu = find(CATALOG.gpus, "rtx-pro-6000")
 
-    # (0.66 + 1.57) / 2 = 1.115, rounded to the cent.
-    assert gpu.usd_per_hour == pytest.approx(1.12, abs=0.005)
+    # Hyperstack's Server Edition at $1.85 and CoreWeave's at $20.00 for 8 = $2.50:
+    # (1.85 + 2.50) / 2 = 2.175.
+    assert gpu.usd_per_hour == pytest.approx(2.175, abs=1e-9)
 
 
 @pytest.mark.parametrize(

@@ -49,8 +49,8 @@ def test_a_corpus_100x_bigger_takes_100x_longer_and_warns() -> None:
 
 
 def test_the_first_pass_over_a_months_budget_warns_and_within_it_does_not() -> None:
-    # 1M documents: 1,128M tokens / 44,014 tokens/s = 7.12 GPU-h; at the A10G's ~$1.006 an hour
-    # that is ~$7.16 once. A month's budget: $5 × 1 user = $5 (over), $5 × 2 users = $10 (within).
+    # 1M documents: 1,128M tokens / 44,014 tokens/s = 7.12 GPU-h; at the A10G's $1.003 an hour
+    # that is ~$7.14 once. A month's budget: $5 × 1 user = $5 (over), $5 × 2 users = $10 (within).
     big = update_design(Design(), "constraints", corpus_documents=1_000_000)
     rule = "retrieval.ingestion_over_monthly_budget"
 
@@ -58,6 +58,6 @@ def test_the_first_pass_over_a_months_budget_warns_and_within_it_does_not() -> N
     within = review_design(update_design(big, "constraints", monthly_active_users=2), CATALOG)
 
     (finding,) = [f for f in over.findings if f.rule_id == rule]
-    assert "$7.16" in finding.message
+    assert "$7.14" in finding.message
     assert "budget of $5" in finding.message
     assert rule not in {f.rule_id for f in within.findings}
