@@ -76,8 +76,8 @@ def _hosted_steps(
         else ()
     )
     note = (
-        "median of the provider's API with ~1,000-token prompts; longer prompts and busy hours "
-        "take longer (not modelled)"
+        "a published median, measured on the workload and route the source names; prompts longer "
+        "than the measured ones and busy hours take longer (not modelled)"
         if measured
         else HOSTED_DEFAULT_NOTE
     )
