@@ -53,6 +53,8 @@ def annotate(design: Design, catalog: Catalog, analysis: Figures | None = None) 
     _serving(design, catalog, found, numbers, edges, findings)
     _response(design, found, numbers, findings)
     _cost(design, catalog, found, numbers, findings)
+    for hosted in found.timeline.hosted:  # a published median and its date, or "assumed"
+        numbers.setdefault(hosted.node, []).append(hosted.short())
     findings += _unjustified(design)
     return Annotations(
         numbers={node: tuple(lines) for node, lines in numbers.items()},

@@ -295,6 +295,8 @@ def _timeline(found: Figures) -> str:
     first = duration(t.ttft_ms) if t.ttft_ms is not None else _md(t.state.reason)
     total = duration(t.total_ms) if t.total_ms is not None else _md(t.state.reason)
     lines += [f"| **first token** | {first} |", f"| **whole answer** | {total} |"]
+    if t.hosted:
+        lines += ["", *(f"- Hosted latency of {_md(h.line())}" for h in t.hosted)]
     return "\n".join(lines)
 
 

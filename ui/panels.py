@@ -82,6 +82,8 @@ def timeline_panel(design: Design) -> None:
     # The path and a routed model can name the design's own model: user text.
     path = escape_markdown(t.path)
     st.caption(f"Request timeline of {path}; the model reads {t.prompt_tokens.shown()}.")
+    for hosted in t.hosted:  # the catalog's source text: escaped like everything else shown
+        st.caption(f"Hosted latency of {escape_markdown(hosted.line())}")
     if t.large is not None:
         st.caption(
             f"Requests routed to {escape_markdown(t.large.name)} pass the same stages before the "

@@ -62,6 +62,34 @@ class Step(_Frozen):
     estimate: Estimate | None = None  # None only when `ms` is None
 
 
+class HostedLatency(_Frozen):
+    """Where a hosted model's time to first token and output speed come from, and when."""
+
+    model: str  # the model's name
+    node: str  # the diagram node it answers at
+    ttft_ms: float
+    output_tokens_per_s: float
+    source: str | None  # None: no published figure in the catalog; `note` states the default
+    as_of: str | None
+    note: str
+
+    def line(self) -> str:
+        """Return the figures with their source and date, or with the default's note."""
+        figures = (
+            f"{self.model}: {self.ttft_ms:,.0f} ms to the first token, "
+            f"{self.output_tokens_per_s:g} output tokens/s"
+        )
+        if self.source is None:
+            return f"{figures}: {self.note}"
+        return f"{figures}: published median, {self.source} (as of {self.as_of})"
+
+    def short(self) -> str:
+        """Return where the figures come from in a few words, for a diagram label."""
+        if self.source is None:
+            return "latency assumed: no published figure"
+        return f"latency: published median, as of {self.as_of}"
+
+
 class ModelPath(_Frozen):
     """The large model of a routed design, as a request routed to it sees it."""
 
@@ -89,6 +117,7 @@ class Timeline(_Frozen):
     itl_ms: float | None
     total_ms: float | None  # the whole answer
     large: ModelPath | None = None  # routing: the path of the requests the large model answers
+    hosted: tuple[HostedLatency, ...] = ()  # each hosted model on a path: its latency's basis
 
     def step(self, step_id: StepId) -> Step | None:
         """Return the step called `step_id`, or None when the design has no such stage."""

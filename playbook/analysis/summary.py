@@ -27,6 +27,7 @@ def headline(found: Figures) -> dict[str, Any]:
         "usd_per_user_month": b.usd_per_user_month,
         "one_off_usd": b.one_off_usd,
         "steps": [{"id": s.id, "name": s.name, "ms": s.ms} for s in t.steps],
+        "hosted_latency": [h.model_dump(mode="json") for h in t.hosted],
         "bill": [
             {
                 "id": line.id,
@@ -51,6 +52,7 @@ def lines(found: Figures) -> list[str]:
     out.append(f"  {'first token, end to end':.<44} {duration(t.ttft_ms)}")
     out.append(f"  {'ITL':.<44} {duration(t.itl_ms)}")
     out.append(f"  {'whole answer':.<44} {duration(t.total_ms)}")
+    out += [f"  Hosted latency of {h.line()}" for h in t.hosted]
     if found.capacity is not None:
         needed = found.capacity.replicas_needed
         out.append(

@@ -11,7 +11,15 @@ from __future__ import annotations
 from typing import Final
 
 from playbook.analysis.capacity import MODEL_TTFT, large_fleet
-from playbook.analysis.figures import OK, Capacity, ModelPath, State, Step, Timeline
+from playbook.analysis.figures import (
+    OK,
+    Capacity,
+    HostedLatency,
+    ModelPath,
+    State,
+    Step,
+    Timeline,
+)
 from playbook.analysis.stages import (
     GUARDRAIL_MS,
     before_model,
@@ -28,9 +36,12 @@ from playbook.estimates.base import Estimate
 from playbook.estimates.serving import Load, operating_point, sequences_that_fit
 
 __all__ = [
+    "HOSTED_DEFAULT_NOTE",
+    "HOSTED_MEASURED_NOTE",
     "before_model",
     "elapsed_ms",
     "guards_output",
+    "hosted_latency",
     "prompt_tokens",
     "screens_input",
     "served_design",
@@ -43,6 +54,10 @@ DEFAULT_HOSTED_TOKENS_PER_S: Final = 80.0
 HOSTED_DEFAULT_NOTE: Final = (
     "no published latency in the catalog for this model: 500 ms to the first token and 80 "
     "output tokens/s assumed (typical of hosted frontier models in 2024)"
+)
+HOSTED_MEASURED_NOTE: Final = (
+    "a published median, measured on the workload and route the source names; prompts longer "
+    "than the measured ones and busy hours take longer (not modelled)"
 )
 
 
@@ -63,29 +78,43 @@ def _decode(node: str, itl_ms: float | None, output: int, source: Estimate | Non
     )
 
 
+def hosted_latency(hosted: HostedModel, node: str) -> HostedLatency:
+    """Return the TTFT and output speed a hosted model is judged on, and where they come from.
+
+    Both published figures, their source and their date, or none: a model with only some of
+    them is judged on the stated default, which its note says.
+    """
+    measured = (
+        hosted.ttft_ms is not None
+        and hosted.output_tokens_per_s is not None
+        and bool(hosted.latency_source)
+        and bool(hosted.latency_as_of)
+    )
+    if not measured or hosted.ttft_ms is None or hosted.output_tokens_per_s is None:
+        return HostedLatency(
+            model=hosted.name, node=node, ttft_ms=DEFAULT_HOSTED_TTFT_MS,
+            output_tokens_per_s=DEFAULT_HOSTED_TOKENS_PER_S, source=None, as_of=None,
+            note=HOSTED_DEFAULT_NOTE,
+        )  # fmt: skip
+    return HostedLatency(
+        model=hosted.name, node=node, ttft_ms=hosted.ttft_ms,
+        output_tokens_per_s=hosted.output_tokens_per_s, source=hosted.latency_source,
+        as_of=hosted.latency_as_of, note=HOSTED_MEASURED_NOTE,
+    )  # fmt: skip
+
+
 def _hosted_steps(
-    design: Design, catalog: Catalog, model_id: str | None = None
-) -> tuple[list[Step], float, float]:
+    design: Design, catalog: Catalog, model_id: str | None = None, node: str = "llm"
+) -> tuple[list[Step], float, float, HostedLatency]:
     hosted: HostedModel = find(catalog.hosted_models, model_id or design.model.hosted_model)
-    ttft = hosted.ttft_ms or DEFAULT_HOSTED_TTFT_MS
-    speed = hosted.output_tokens_per_s or DEFAULT_HOSTED_TOKENS_PER_S
-    measured = hosted.ttft_ms is not None and hosted.output_tokens_per_s is not None
-    source = (
-        (f"{hosted.latency_source} (as of {hosted.latency_as_of})",)
-        if hosted.latency_source
-        else ()
-    )
-    note = (
-        "a published median, measured on the workload and route the source names; prompts longer "
-        "than the measured ones and busy hours take longer (not modelled)"
-        if measured
-        else HOSTED_DEFAULT_NOTE
-    )
+    basis = hosted_latency(hosted, node)
+    ttft, speed, note = basis.ttft_ms, basis.output_tokens_per_s, basis.note
+    source = (f"{basis.source} (as of {basis.as_of})",) if basis.source else ()
     first = Estimate(
         name=f"{hosted.name} time to first token",
         value=ttft,
         unit="ms",
-        formula="published median time to first token",
+        formula="published median time to first token" if basis.source else "stated default",
         worked=f"{ttft:,.0f} ms",
         assumptions=(note,),
         sources=source,
@@ -96,7 +125,8 @@ def _hosted_steps(
         before_first_token=True, estimate=first,
     )  # fmt: skip
     decode = _decode("llm", itl, design.constraints.avg_output_tokens, first)
-    itl_note = f"ITL = 1,000 ÷ {speed:g} published output tokens/s = {itl:.1f} ms"
+    speed_is = "published" if basis.source else "assumed"
+    itl_note = f"ITL = 1,000 ÷ {speed:g} {speed_is} output tokens/s = {itl:.1f} ms"
     if decode.estimate is not None:
         decode = decode.model_copy(
             update={
@@ -105,7 +135,7 @@ def _hosted_steps(
                 )
             }
         )
-    return [step, decode], ttft, itl
+    return [step, decode], ttft, itl, basis
 
 
 def _served_steps(
@@ -176,8 +206,10 @@ def timeline(
     path, node = _path(design, catalog)
     model_ttft: float | None
     itl: float | None
+    hosted: list[HostedLatency] = []
     if capacity is None:
-        model_steps, model_ttft, itl = _hosted_steps(design, catalog)
+        model_steps, model_ttft, itl, basis = _hosted_steps(design, catalog)
+        hosted.append(basis)
         state: State = OK
     else:
         served, served_ttft, served_itl = _served_steps(design, node, capacity)
@@ -195,8 +227,13 @@ def timeline(
     after = [s for s in steps if not s.before_first_token]
     total = None if ttft is None or any(s.ms is None for s in after) else ttft + elapsed_ms(after)
     large = _large_path(design, catalog, capacity, before_ms, after)
+    if large is not None and design.model.large_model in ids(catalog.hosted_models):
+        hosted.append(
+            hosted_latency(find(catalog.hosted_models, design.model.large_model), "large_llm")
+        )
     return Timeline(
         large=large,
+        hosted=tuple(hosted),
         path=path,
         model_node=node,
         steps=tuple(steps),
@@ -225,7 +262,7 @@ def _large_path(
     guard = sum(s.ms or 0.0 for s in after if s.id == "output_guardrails")
     output = design.constraints.avg_output_tokens
     if m.large_model in ids(catalog.hosted_models):
-        steps, ttft, itl = _hosted_steps(design, catalog, m.large_model)
+        steps, ttft, itl, _ = _hosted_steps(design, catalog, m.large_model, "large_llm")
         name = f"the large model, {name_of(catalog.hosted_models, m.large_model)} (hosted), "
         return ModelPath(
             name=f"{name}{share}% of requests", node="large_llm", state=OK,
