@@ -29,6 +29,7 @@ from playbook.estimates.serving.setup import (
     ServingSetup,
     load_efficiency,
 )
+from playbook.format import plain
 
 # --- from a design -----------------------------------------------------------------------------
 
@@ -89,7 +90,7 @@ def replicas_needed(
         value=float(count),
         unit="replicas",
         formula="ceil(peak requests/s ÷ most requests/s one replica carries within TTFT and ITL)",
-        worked=f"ceil({qps:g} ÷ {rate:,.2f}) = {count:g}"
+        worked=f"ceil({plain(qps)} ÷ {plain(rate)}) = {count:,}"
         if rate > 0
         else f"no load meets TTFT ≤ {ttft_ms:g} ms and ITL ≤ {itl_ms:g} ms on one replica",
         assumptions=(
@@ -127,7 +128,7 @@ def _verdicts(design: Design, fit: MemoryFit, numbers: dict[str, Estimate]) -> t
         found.append(f"ITL {numbers['itl'].shown()} against a target of {c.itl_ms} ms")
         needed = numbers["replicas"].value
         found.append(
-            f"{design.serving.replicas} replica(s) chosen; {needed:g} needed at peak"
+            f"{design.serving.replicas} replica(s) chosen; {needed:,.0f} needed at peak"
             if math.isfinite(needed)
             else "no number of replicas meets both latency targets: change GPU, precision or model"
         )
