@@ -1,11 +1,12 @@
-"""`python -m bench [--write] [--load-seconds S]`: calibration, timings, database, load test."""
+"""`python -m bench [--write] [--load-seconds S] [--aiconfigurator-python P]`: calibration, timings,
+database, load test, peers."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bench import calibrate, comments, db, diagram, load, pages, planner_timing, validation
+from bench import calibrate, comments, db, diagram, load, pages, peers, planner_timing, validation
 from playbook.catalog import load_catalog
 
 
@@ -19,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
         "--load-seconds", type=float, default=20.0,
         help="seconds each step of the load test runs (0 skips the load test)",
     )  # fmt: skip
+    parser.add_argument(
+        "--aiconfigurator-python",
+        help="the python of a venv with aiconfigurator, to compare with it (bench/peers.py)",
+    )
     args = parser.parse_args(argv)
     catalog = load_catalog()
     met = calibrate.run(catalog, store=args.write)
@@ -29,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     pages.run()
     comments.run()
     validation.run()
+    print()
+    peers.run(args.aiconfigurator_python)
     if args.load_seconds > 0:
         print()
         load.run(args.load_seconds)
