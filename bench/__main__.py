@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
         "--aiconfigurator-python",
         help="the python of a venv with aiconfigurator, to compare with it (bench/peers.py)",
     )
+    parser.add_argument(
+        "--llm-analysis-python", help="the python of a venv with llm-analysis (bench/peers.py)"
+    )
     args = parser.parse_args(argv)
     catalog = load_catalog()
     met = calibrate.run(catalog, store=args.write)
@@ -35,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     comments.run()
     validation.run()
     print()
-    peers.run(args.aiconfigurator_python)
+    peers.run(args.aiconfigurator_python, args.llm_analysis_python)
     if args.load_seconds > 0:
         print()
         load.run(args.load_seconds)
