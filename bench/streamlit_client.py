@@ -1,8 +1,10 @@
 """A client of Streamlit's WebSocket protocol: what a browser tab sends and waits for, no browser.
 
 A session connects to `/_stcore/stream`, asks for a run of a page (`BackMsg.rerun_script`, with
-the widget values the tab holds) and waits for `ForwardMsg.script_finished`: that round trip is
-one interaction as a user feels it, measured without Chromium's own CPU on the same two cores.
+the widget values the tab changed) and waits for the `ForwardMsg.script_finished` that ends the
+run: that round trip is one interaction as a user feels it, measured without Chromium's own CPU
+on the same two cores. A run that ends early for a rerun (`st.rerun`, a callback) is not the end:
+the tab waits for the run that finishes, as the browser shows the page only then.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET_KINDS = ("checkbox", "radio", "selectbox", "slider", "number_input")
+# A whole-script run is over only when it finished or failed to compile; a run cut short for a
+# rerun is followed by the run that replaces it, and a fragment's own run is not the page's.
+FINISHED = (
+    ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+    ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR,
+)
+RUN_TIMEOUT_SECONDS = 300.0  # a run slower than this is a hung server, not a slow one
 
 
 @dataclass
@@ -47,6 +56,7 @@ class Session:
     pages: dict[str, str] = field(default_factory=dict)  # page name -> page_script_hash
     widgets: dict[str, Widget] = field(default_factory=dict)  # label -> widget
     page_hash: str = ""
+    errors: int = 0  # exceptions the app showed this tab, over all its runs
 
     async def run(self, page: str | None = None, states: tuple[WidgetState, ...] = ()) -> float:
         """Ask for a run of `page` (or the current one) with `states`; return its seconds."""
@@ -59,8 +69,12 @@ class Session:
         started = time.perf_counter()
         await self.connection.send(message.SerializeToString())
         self.widgets = {}
-        await self._until_finished()
+        await asyncio.wait_for(self._until_finished(), RUN_TIMEOUT_SECONDS)
         return time.perf_counter() - started
+
+    async def close(self) -> None:
+        """Close the tab's connection, as closing the browser tab does."""
+        await self.connection.close()
 
     async def _until_finished(self) -> None:
         while True:
@@ -72,12 +86,14 @@ class Session:
                 self.page_hash = reply.navigation.page_script_hash
             elif kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
                 self._remember(reply.delta.new_element)
-            elif kind == "script_finished":
+            elif kind == "script_finished" and reply.script_finished in FINISHED:
                 return
 
     def _remember(self, element: Any) -> None:
         kind = element.WhichOneof("type")
-        if kind in WIDGET_KINDS:
+        if kind == "exception":
+            self.errors += 1
+        elif kind in WIDGET_KINDS:
             proto = getattr(element, kind)
             options = tuple(getattr(proto, "options", ()))
             self.widgets[proto.label] = Widget(proto.id, kind, proto.label, options)
@@ -123,13 +139,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(script: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, int, float]]:
-    """Serve `script` with `streamlit run`; yield its URL, pid and seconds until healthy."""
+def served(
+    script: Path, env: dict[str, str] | None = None, options: tuple[str, ...] = ()
+) -> Iterator[tuple[str, int, float]]:
+    """Serve `script` with `streamlit run` (and `options`); yield URL, pid, seconds to healthy."""
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *options,
     ]  # fmt: skip
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -155,6 +173,23 @@ def _wait_healthy(url: str, deadline: float) -> None:
     raise RuntimeError(f"{url} did not become healthy")
 
 
+def metrics(url: str) -> dict[str, float]:
+    """Return the server's `/_stcore/metrics` as {series: value}, e.g. "active_sessions": 3."""
+    with urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=5) as reply:  # noqa: S310
+        text = reply.read().decode()
+    return parse_metrics(text)
+
+
+def parse_metrics(text: str) -> dict[str, float]:
+    """Parse OpenMetrics text: each `name{labels} value` line, comments and EOF skipped."""
+    series: dict[str, float] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            series[name] = float(value)
+    return series
+
+
 def cpu_seconds(pid: int) -> float:
     """Return the user + system CPU seconds process `pid` has used (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -162,14 +197,25 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def machine_busy_seconds() -> float:
+    """Return the CPU seconds all cores of the machine have been busy (Linux /proc/stat)."""
+    first = Path("/proc/stat").read_text().splitlines()[0].split()
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in first[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _status(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1])
+    raise KeyError(key)
+
+
 def rss_mib(pid: int) -> float:
     """Return the resident memory of process `pid` in MiB (Linux /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return _status(pid, "VmRSS") / 1024
 
 
-def run(coroutine: Any) -> Any:
-    """Run `coroutine` to completion on a new event loop."""
-    return asyncio.run(coroutine)
+def peak_rss_mib(pid: int) -> float:
+    """Return the most resident memory process `pid` has had, in MiB (VmHWM)."""
+    return _status(pid, "VmHWM") / 1024
