@@ -154,14 +154,15 @@ async def _step(app: App, server: _Server, tabs: int, seconds: float) -> Step:
     after = _Marks.now(server.pid)
     elapsed = after.at - before.at
     server_cpu = after.server - before.server
-    others = after.machine - before.machine - server_cpu - (after.client - before.client)
+    client_cpu = after.client - before.client
+    others = after.machine - before.machine - server_cpu - client_cpu
     memory = rss_mib(server.pid)
     for session, _ in ready:
         await session.close()
     return Step(
         tabs, window.interactions(), window.per_tab(),
         tuple(s for _, runs in ready for s in runs), setup_seconds, elapsed,
-        server_cpu / elapsed, max(0.0, others) / elapsed, memory,
+        server_cpu / elapsed, client_cpu / elapsed, max(0.0, others) / elapsed, memory,
         sum(session.errors for session, _ in ready),
     )  # fmt: skip
 
@@ -238,7 +239,8 @@ def _print_step(app: App, step: Step) -> None:
         f"({len(latencies) / step.window_seconds:4.1f}/s in {step.window_seconds:3.0f} s; "
         f"per tab min {min(step.per_tab)}, median {statistics.median(step.per_tab):.0f}), "
         f"p50/p95/p99 {_ms(latencies, 50)} {_ms(latencies, 95)} {_ms(latencies, 99)} ms; "
-        f"server CPU {step.server_cpu:4.0%}, others {step.others_cpu:4.0%}, "
+        f"server CPU {step.server_cpu:4.0%} ({step.cpu_ms_per_interaction():.0f} ms a click), "
+        f"tabs {step.client_cpu:3.0%}, rest of the machine {step.others_cpu:4.0%}, "
         f"RSS {step.rss_mib:.0f} MiB" + (f", {step.errors} ERRORS" if step.errors else "")
     )
     kinds = ", ".join(

@@ -73,6 +73,7 @@ class Step:
     setup_seconds: float  # until the last tab was ready
     window_seconds: float  # from the window's opening to the end of its last interaction
     server_cpu: float  # cores
+    client_cpu: float  # cores this process (the tabs) used
     others_cpu: float  # cores used meanwhile by everything but the server and this client
     rss_mib: float
     errors: int  # exceptions the app showed to the tabs
@@ -80,6 +81,10 @@ class Step:
     def latencies(self, kind: str | None = None) -> list[float]:
         """Return the interactions' seconds, of one kind or all."""
         return [seconds for done, seconds in self.interactions if kind in (None, done)]
+
+    def cpu_ms_per_interaction(self) -> float:
+        """Return the server's CPU milliseconds per interaction: what a click costs, not waits."""
+        return self.server_cpu * self.window_seconds / len(self.interactions) * 1000
 
     def kinds(self) -> list[str]:
         """Return the kinds of interaction, in the order they were first made."""

@@ -73,16 +73,18 @@ def test_window_closes_at_its_cap_though_a_tab_lags() -> None:
     assert not window.accepts(130.0)  # 3 x 10 s after opening
 
 
-def test_step_reads_latencies_by_kind_in_the_order_first_made() -> None:
+def test_step_reads_latencies_by_kind_and_cpu_per_interaction() -> None:
     step = Step(
         sessions=1, interactions=(("GPU", 0.2), ("toggle", 0.1), ("GPU", 0.4)), per_tab=(3,),
-        setup=(0.5,), setup_seconds=0.5, window_seconds=3.0, server_cpu=0.1, others_cpu=0.0,
-        rss_mib=100.0, errors=0,
+        setup=(0.5,), setup_seconds=0.5, window_seconds=3.0, server_cpu=0.1, client_cpu=0.0,
+        others_cpu=0.0, rss_mib=100.0, errors=0,
     )  # fmt: skip
 
     assert step.kinds() == ["GPU", "toggle"]
     assert step.latencies("GPU") == [0.2, 0.4]
     assert step.latencies() == [0.2, 0.1, 0.4]
+    # 0.1 of a core for 3 s is 0.3 CPU seconds, over 3 interactions: 100 ms each.
+    assert step.cpu_ms_per_interaction() == pytest.approx(100.0)
 
 
 def test_every_tab_clicks_until_the_window_closes(monkeypatch: pytest.MonkeyPatch) -> None:
