@@ -17,11 +17,13 @@ Each tab is a client of Streamlit's WebSocket protocol (bench.streamlit_client),
 3. Every tab closes.
 
 Both apps are served side by side and their steps alternate, so the rest of the machine's load
-falls on both alike; each step prints the CPU the rest of the machine used meanwhile. Memory
-"before" is after one warm-up tab and "after" after the last step, each once Streamlit dropped
-every closed tab: the bench servers keep a disconnected session SESSION_TTL seconds (Streamlit
-keeps it 120 s for a reconnect) and reap the expired ones when the next one is stored, so a
-probe tab connects and closes once the TTL is past.
+falls on both alike; each step prints the CPU the rest of the machine used meanwhile, and the
+server's CPU per click, which that load changes least. Memory "before" is after one warm-up tab
+and "after" after the last step, each once Streamlit dropped every closed tab: it keeps a closed
+tab's session for a reconnect (SESSION_TTL seconds on the bench servers, 120 s by default) and
+reaps the expired ones only when it stores the next, so a probe tab connects and closes once the
+TTL is past. The MiB while the sessions were still kept is printed beside, and the MiB after
+the last step ran once more: a leak grows with every round, caches and freed pages do not.
 """
 
 from __future__ import annotations
@@ -175,25 +177,34 @@ async def _no_active_sessions(url: str) -> None:
         await asyncio.sleep(0.2)
 
 
-async def _settled(server: _Server) -> float:
-    """Return the server's resident MiB once Streamlit has dropped every closed tab."""
+@dataclass(frozen=True)
+class Memory:
+    """The server's resident MiB with its closed tabs kept for a reconnect, then dropped."""
+
+    kept_mib: float
+    dropped_mib: float
+
+
+async def _settled(server: _Server) -> Memory:
     await _no_active_sessions(server.url)
+    kept = rss_mib(server.pid)
     await asyncio.sleep(SESSION_TTL + 1)
     probe = await connect(server.url)
     await probe.close()  # storing the probe's session reaps every session past its TTL
     await _no_active_sessions(server.url)
     await asyncio.sleep(1)
-    return rss_mib(server.pid)
+    return Memory(kept, rss_mib(server.pid))
 
 
 @dataclass(frozen=True)
 class Result:
-    """One app's steps, its memory before the first and after the last tab left, its peak."""
+    """One app's steps; its memory before, after the steps, after the last step again; its peak."""
 
     app: App
     steps: list[Step]
-    before_mib: float
-    after_mib: float
+    before: Memory
+    after: Memory
+    again: Memory  # a leak grows with each round of tabs; caches and the allocator's pages do not
     peak_mib: float
 
 
@@ -223,8 +234,16 @@ async def _measure(seconds: float, env: dict[str, str]) -> tuple[Result, Result]
                 done.append(await _step(app, server, tabs, seconds))
                 _print_step(app, done[-1])
         after = await asyncio.gather(*(_settled(server) for server in servers))
+        await asyncio.gather(
+            *(
+                _step(app, server, STEPS[-1], seconds)
+                for app, server in zip(apps, servers, strict=True)
+            )
+        )  # both at once: only the memory it leaves is read
+        again = await asyncio.gather(*(_settled(server) for server in servers))
         peaks = [peak_rss_mib(server.pid) for server in servers]
-    results = [Result(*parts) for parts in zip(apps, steps, before, after, peaks, strict=True)]
+    rounds = zip(apps, steps, before, after, again, peaks, strict=True)
+    results = [Result(*parts) for parts in rounds]
     return results[0], results[1]
 
 
@@ -255,10 +274,14 @@ def _print_step(app: App, step: Step) -> None:
 
 
 def _print_memory(result: Result) -> None:
-    before, after = result.before_mib, result.after_mib
+    before, after = result.before, result.after
     print(
-        f"  {result.app.name}: memory {before:.0f} MiB before, {after:.0f} MiB after every "
-        f"tab was dropped ({after / before - 1:+.0%}), peak {result.peak_mib:.0f} MiB"
+        f"  {result.app.name}: memory {before.dropped_mib:.0f} MiB before, "
+        f"{after.dropped_mib:.0f} MiB after every tab was dropped "
+        f"({after.dropped_mib / before.dropped_mib - 1:+.0%}; {after.kept_mib:.0f} MiB while "
+        f"Streamlit kept them for a reconnect); {result.again.dropped_mib:.0f} MiB after "
+        f"N={STEPS[-1]} once more ({result.again.dropped_mib / after.dropped_mib - 1:+.1%}); "
+        f"peak {result.peak_mib:.0f} MiB"
     )
 
 
@@ -281,7 +304,7 @@ def run(seconds: float = 30.0) -> None:
     _print_memory(trivial)
     p95_app = percentile(app.steps[-1].latencies(), 95)
     p95_trivial = percentile(trivial.steps[-1].latencies(), 95)
-    grown = app.after_mib / app.before_mib - 1
+    grown = app.after.dropped_mib / app.before.dropped_mib - 1
     print(
         f"  p95 at N={STEPS[-1]}: {p95_app * 1000:.0f} ms vs {p95_trivial * 1000:.0f} ms = "
         f"{p95_app / p95_trivial:.1f}x the one-slider app's (target <= 3x); cold start to first "
