@@ -34,21 +34,34 @@ def _worst(predictions: Sequence[cal.Prediction], count: int = 15) -> list[str]:
     return lines
 
 
-def _by_source(report: cal.CalibrationReport, cases: Sequence[cal.Case]) -> list[str]:
-    source_of = {case.row_id: case.source_id for case in cases}
+def _medians(predictions: Sequence[cal.Prediction], rows: set[str]) -> str:
+    parts = []
+    for metric in cal.METRICS:
+        errors = [p.error("ours") for p in predictions if p.metric == metric and p.row_id in rows]
+        if errors:
+            parts.append(f"{metric} {statistics.median(errors):.1f} % (n={len(errors)})")
+    return ", ".join(parts) or "-"
+
+
+def _by_group(
+    in_sample: Sequence[cal.Prediction],
+    held_out: Sequence[cal.Prediction],
+    groups: dict[str, set[str]],
+) -> list[str]:
+    """Return one line per group (a source or an engine): in-sample, then leave-one-source-out."""
     lines = []
-    for source in dict.fromkeys(source_of.values()):
-        parts = []
-        for metric in cal.METRICS:
-            errors = [
-                p.error("ours")
-                for p in report.predictions
-                if p.metric == metric and source_of[p.row_id] == source
-            ]
-            if errors:
-                parts.append(f"{metric} {statistics.median(errors):.1f} % (n={len(errors)})")
-        lines.append(f"  {source:28} " + ", ".join(parts))
+    for name, rows in groups.items():
+        lines.append(f"  {name:28} in-sample: {_medians(in_sample, rows)}")
+        lines.append(f"  {'':28} left out:  {_medians(held_out, rows)}")
     return lines
+
+
+def _groups(cases: Sequence[cal.Case], key: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for case in cases:
+        name = case.source_id if key == "source" else case.setup.engine
+        found.setdefault(name, set()).add(case.row_id)
+    return found
 
 
 def _summary(report: cal.CalibrationReport, held_out: dict[cal.Metric, float]) -> list[str]:
@@ -101,13 +114,19 @@ def run(catalog: Catalog, *, store: bool) -> bool:
         print(
             f"stored factors differ from this refit: {stored.describe()} (python -m bench --write)"
         )
-    print("in-sample median error per source:")
-    print("\n".join(_by_source(report, cases)))
+    loso = cal.leave_one_source_out(cases)
+    print("median absolute % error per source (in-sample; left out: predicted by a fit on the")
+    print("other sources only):")
+    print("\n".join(_by_group(report.predictions, loso, _groups(cases, "source"))))
+    print("median absolute % error per engine:")
+    print("\n".join(_by_group(report.predictions, loso, _groups(cases, "engine"))))
     print("the worst in-sample predictions:")
     print("\n".join(_worst(report.predictions)))
-    held_out = cal.median_errors(cal.leave_one_source_out(cases))
-    print("median absolute % error (leave-one-source-out: each source's rows predicted by a fit")
-    print("on the other sources' rows only)")
+    print("the worst leave-one-source-out predictions:")
+    print("\n".join(_worst(loso)))
+    held_out = cal.median_errors(loso)
+    print("median absolute % error over all rows (leave-one-source-out: each source's rows")
+    print("predicted by a fit on the other sources' rows only)")
     lines = _summary(report, held_out)
     print("\n".join(lines))
     if store:

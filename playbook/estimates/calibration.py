@@ -45,6 +45,8 @@ _START = Efficiency(
     allreduce_us=10.0,
     request_overhead_ms=10.0,
     sequence_us=2.0,
+    overlap=1.0,
+    closed_loop_cv2=1.0,
     step_ms_vllm=1.0,
     step_ms_sglang=1.0,
     step_ms_tensorrt_llm=1.0,
@@ -57,6 +59,8 @@ _STEPS = {
     "allreduce_us": 8.0,
     "request_overhead_ms": 8.0,
     "sequence_us": 2.0,
+    "overlap": 0.1,
+    "closed_loop_cv2": 0.5,
     **{f"step_ms_{engine_id}": 1.0 for engine_id in ENGINE_IDS},
 }
 # Physical ranges: no per-request HTTP cost above 50 ms, no CPU step above 20 ms, no all-reduce
@@ -69,6 +73,8 @@ _BOUNDS = {
     "allreduce_us": (0.0, 100.0),
     "request_overhead_ms": (0.0, 50.0),
     "sequence_us": (0.0, 50.0),
+    "overlap": (0.0, 1.0),
+    "closed_loop_cv2": (0.5, 5.0),
     **{f"step_ms_{engine_id}": (0.0, 20.0) for engine_id in ENGINE_IDS},
 }
 
@@ -146,7 +152,26 @@ def _measured(row: Mapping[str, Any]) -> dict[Metric, float]:
         value = next((row[field] for field in fields if field in row), None)
         if value is not None and metric not in row["setup"].get("skip", {}):
             found[metric] = float(value)
+    if "throughput" not in found and "throughput" not in row["setup"].get("skip", {}):
+        derived = _derived_throughput(row)
+        if derived is not None:
+            found["throughput"] = derived
     return found
+
+
+def _derived_throughput(row: Mapping[str, Any]) -> float | None:
+    """Return the output tokens/s of a table that prints them another way (None: it does not).
+
+    Per GPU: the replica's total is that × its GPUs. A static batch's end-to-end latency: the
+    batch's output tokens over it (batch 8 × 2,048 tokens in 19.677 s = 832.6 tokens/s).
+    """
+    setup = row["setup"]
+    if "output_throughput_tok_s_per_gpu" in row:
+        return float(row["output_throughput_tok_s_per_gpu"]) * int(setup["tensor_parallel"])
+    if "batch_latency_s" in row:
+        tokens = float(setup["concurrency"]) * int(setup["output_tokens"])
+        return tokens / float(row["batch_latency_s"])
+    return None
 
 
 def _case(row: Mapping[str, Any], catalog: Catalog) -> Case:

@@ -129,3 +129,29 @@ def test_leaving_a_source_out_predicts_each_of_its_rows_once(
     assert sorted(p.row_id for p in held_out) == sorted(
         case.row_id for case in few for _ in case.measured
     )
+
+
+def _row(**fields: object) -> dict[str, object]:
+    setup = {"tensor_parallel": 4, "concurrency": 8, "output_tokens": 2048}
+    return {"id": "r", "setup": setup} | fields
+
+
+def test_golden_a_throughput_printed_per_gpu_counts_every_gpu_of_the_replica() -> None:
+    # 1,486 output tokens/s per GPU on a TP 4 replica: 5,944 tokens/s in all.
+    assert cal._measured(_row(output_throughput_tok_s_per_gpu=1486)) == {"throughput": 5944.0}
+
+
+def test_golden_a_static_batchs_latency_gives_its_output_throughput() -> None:
+    # A batch of 8 answers of 2,048 tokens in 19.677 s: 16,384 ÷ 19.677 = 832.647 tokens/s.
+    measured = cal._measured(_row(batch_latency_s=19.677))
+
+    assert measured["throughput"] == pytest.approx(832.647253, rel=1e-6)
+
+
+def test_ttft_and_itl_each_come_from_several_sources_and_vllm_is_measured(
+    cases: tuple[cal.Case, ...],
+) -> None:
+    # Leave-one-source-out means something only when a metric has more than one source.
+    for metric in ("ttft", "itl"):
+        assert len({case.source_id for case in cases if metric in case.measured}) >= 3, metric
+    assert any(case.setup.engine == "vllm" for case in cases)

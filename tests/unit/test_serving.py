@@ -22,6 +22,7 @@ from playbook.estimates.serving import (
     memory_fit,
     operating_point,
     prefill_time,
+    roofline,
     sequence_bytes,
     sequences_that_fit,
     serving_report,
@@ -449,3 +450,39 @@ def test_an_moe_prefill_rides_in_the_decode_step_when_the_engine_mixes_batches()
         return point.prefill_busy / (point.request_rate * 63 / 64)  # busy = rate × added × others
 
     assert added_per_prefill("vllm") < 0.8 * added_per_prefill("sglang")
+
+
+def test_golden_roofline_adds_the_share_of_the_shorter_time_that_does_not_overlap() -> None:
+    # 3 ms of reading and 2 ms of math: the classic roofline (overlap 1) takes the longer, 3 ms;
+    # at overlap 0.6 the unhidden 0.4 × 2 ms adds: 3.8 ms; with no overlap they add: 5 ms.
+    assert roofline(3e-3, 2e-3, 1.0) == pytest.approx(3e-3)
+    assert roofline(2e-3, 3e-3, 0.6) == pytest.approx(3.8e-3)
+    assert roofline(3e-3, 2e-3, 0.0) == pytest.approx(5e-3)
+
+
+def test_golden_a_prefill_pays_the_unhidden_part_of_its_weight_reading() -> None:
+    # The 1,000-token prefill at TP 2 of the TTFT golden: 20 ms of matrix-multiply FLOPs over
+    # 10 ms of weight reading. At overlap 0.5 half of the 10 ms adds: 25 ms instead of 20 ms, so
+    # the engine-only TTFT 22.06016 ms becomes 27.06016 ms (attention reads no cache: 0 ms of
+    # memory under its 0.04096 ms of math, nothing to add).
+    half = ROUND.model_copy(update={"overlap": 0.5})
+
+    point = operating_point(_toy(tensor_parallel=2, served=False), load=ONE, efficiency=half)
+
+    assert point.ttft_s * 1e3 == pytest.approx(27.06016, rel=1e-9)
+
+
+def test_golden_a_closed_loop_queues_its_prefills_by_kingmans_formula() -> None:
+    # The M/D/1 golden (SGLang, 4 in flight) with arrivals twice as variable (ca² = 2): Kingman's
+    # G/D/1 wait ca² × rho × S ÷ (2(1 - rho)) = 2 × 0.0058352164 × 22.06016 ÷ (2 × 0.9941647836)
+    # = 0.1294818 ms, plus the same 4.2242688 ms of half a step: 4.3537506 ms. Poisson arrivals
+    # (a request rate) keep ca² = 1 whatever the factor says.
+    bursty = ROUND.model_copy(update={"closed_loop_cv2": 2.0})
+    setup = _toy(tensor_parallel=2, engine="sglang")
+
+    closed = operating_point(setup, load=Load(concurrency=4), efficiency=bursty)
+    poisson = operating_point(setup, load=Load(qps=1.0), efficiency=bursty)
+    md1 = operating_point(setup, load=Load(qps=1.0), efficiency=ROUND)
+
+    assert closed.queue_wait_s * 1e3 == pytest.approx(4.3537506, rel=1e-6)
+    assert poisson.queue_wait_s == pytest.approx(md1.queue_wait_s, rel=1e-12)

@@ -16,6 +16,7 @@ from playbook.estimates.serving.core import (
     best_rate,
     expected_tokens_per_step,
     operating_point,
+    roofline,
     weight_bytes_read,
 )
 from playbook.estimates.serving.engines import (
@@ -107,6 +108,7 @@ __all__ = [
     "output_throughput",
     "prefill_time",
     "replicas_needed",
+    "roofline",
     "self_hosted_share",
     "sequence_bytes",
     "sequences_that_fit",

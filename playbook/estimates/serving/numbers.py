@@ -16,6 +16,7 @@ from playbook.estimates.serving.core import (
     allreduce_bytes_per_token,
     expected_tokens_per_step,
     operating_point,
+    roofline,
     weight_bytes_read,
 )
 from playbook.estimates.serving.engines import engine
@@ -158,14 +159,15 @@ def prefill_time(setup: ServingSetup, *, efficiency: Efficiency | None = None) -
         name="Prefill (idle replica)",
         value=seconds * 1e3,
         unit="ms",
-        formula="max(2 × active params × new tokens (+ attention) ÷ (FLOPS × GPUs × efficiency), "
-        "weights read ÷ (bandwidth × GPUs × efficiency)) + step overhead + all-reduces, "
-        "per prefill chunk",
-        worked=f"max({core.prefill_flops / 1e12:,.1f} "
+        formula="the longer of 2 × active params × new tokens (+ attention) ÷ (FLOPS × GPUs × "
+        "efficiency) and weights read ÷ (bandwidth × GPUs × efficiency), plus (1 - overlap) × "
+        "the shorter, + step overhead + all-reduces, per prefill chunk",
+        worked=f"longer of ({core.prefill_flops / 1e12:,.1f} "
         f"TFLOP ÷ ({tflops:g} TFLOPS × {tp} × {eff.compute:.2f}) = {compute * 1e3:,.1f} ms, "
         f"{read / 1e9:,.1f} GB ÷ ({setup.gpu.bandwidth_tbs:g} TB/s × {tp} × "
-        f"{eff.bandwidth:.2f}) = {memory * 1e3:,.1f} ms) + {number(step)} ms + "
-        f"{number(wire * 1e3)} ms = {seconds * 1e3:,.1f} ms",
+        f"{eff.bandwidth:.2f}) = {memory * 1e3:,.1f} ms) + (1 - {eff.overlap:.2f}) × the "
+        f"shorter = {roofline(memory, compute, eff.overlap) * 1e3:,.1f} ms, + {number(step)} ms "
+        f"+ {number(wire * 1e3)} ms = {seconds * 1e3:,.1f} ms",
         assumptions=tuple(assumptions),
         sources=(
             *_sources(setup),
@@ -193,7 +195,8 @@ def ttft(
         value=point.ttft_s * 1e3,
         unit="ms",
         formula="request overhead + wait for a free slot + wait for earlier prefills "
-        "(M/D/1: rho × prefill ÷ (2 × (1 - rho))) + half a decode step + prefill",
+        "(Kingman: ca² × rho × prefill ÷ (2 × (1 - rho)); ca² = 1 for Poisson arrivals) + half a "
+        "decode step + prefill",
         worked=f"{number(eff.request_overhead_ms if setup.served else 0)} ms + "
         f"{_ms(point.slot_wait_s)} + "
         f"{_ms(point.queue_wait_s)} + {_ms(point.prefill_s)} = {_ms(point.ttft_s)}",
@@ -256,9 +259,11 @@ def itl(
     bandwidth = setup.gpu.bandwidth_tbs * setup.tensor_parallel
     flops = _compute_tflops(setup.gpu, setup.precision) * setup.tensor_parallel
     dense = batch * (core.flops_per_token - core.attention_flops_per_token)
-    matmuls = max(weights / core.bytes_per_s, dense / core.flops_per_s)
-    attention = max(
-        kv / core.bytes_per_s, batch * core.attention_flops_per_token / core.flops_per_s
+    matmuls = roofline(weights / core.bytes_per_s, dense / core.flops_per_s, eff.overlap)
+    attention = roofline(
+        kv / core.bytes_per_s,
+        batch * core.attention_flops_per_token / core.attention_flops_per_s,
+        eff.overlap,
     )
     cpu = core.step_s + point.batch * core.sequence_s
     assumptions = [_load_assumption(setup, load, point), *_decode_assumptions(setup, eff, weights)]
@@ -266,12 +271,14 @@ def itl(
         name="Inter-token latency",
         value=point.itl_s * 1e3,
         unit="ms",
-        formula="max(weights read ÷ bandwidth, batch × matmul FLOPs ÷ FLOPS) + max(batch × KV "
-        "per sequence ÷ bandwidth, batch × attention FLOPs ÷ FLOPS) + CPU per step (+ per "
-        "sequence) + all-reduces, ÷ tokens per step, ÷ (1 - share of time in other prefills); "
-        "bandwidth and FLOPS are the replica's peaks × efficiency",
-        worked=f"max({weights / 1e9:,.1f} GB ÷ ({bandwidth:g} TB/s × {eff.bandwidth:.2f}), "
-        f"{dense / 1e12:,.2f} TFLOP ÷ ({flops:g} TFLOPS × {eff.compute:.2f})) = "
+        formula="roofline(weights read ÷ bandwidth, batch × matmul FLOPs ÷ FLOPS) + "
+        "roofline(batch × KV per sequence ÷ bandwidth, batch × attention FLOPs ÷ FLOPS) + CPU "
+        "per step (+ per sequence) + all-reduces, ÷ tokens per step, ÷ (1 - share of time in "
+        "other prefills); roofline(a, b) = the longer + (1 - overlap) × the shorter; bandwidth "
+        "and FLOPS are the replica's peaks × efficiency",
+        worked=f"roofline({weights / 1e9:,.1f} GB ÷ ({bandwidth:g} TB/s × {eff.bandwidth:.2f}), "
+        f"{dense / 1e12:,.2f} TFLOP ÷ ({flops:g} TFLOPS × {eff.compute:.2f}); overlap "
+        f"{eff.overlap:.2f}) = "
         f"{matmuls * 1e3:,.1f} ms + {attention * 1e3:,.1f} ms for {kv / 1e9:,.2f} GB of KV + "
         f"{number(cpu * 1e3)} ms + {number(_allreduce_s(setup, eff, batch) * 1e3)} ms"
         f"{' (speculative decoding per token)' if setup.speculative_decoding else ''} = "

@@ -50,6 +50,14 @@ class Efficiency(BaseModel):
     allreduce_us: float = Field(ge=0)  # latency of one tensor-parallel all-reduce
     request_overhead_ms: float = Field(ge=0)  # per request served over HTTP: API, tokenising
     sequence_us: float = Field(0.0, ge=0)  # per sequence per step: sampling, scheduling, updates
+    # Share of the shorter of a kernel group's memory time and compute time that hides under the
+    # longer: 1 is the classic roofline's max; below 1 part of it adds (the small matrix
+    # multiplies of a short prefill neither stream weights at full speed nor reach peak FLOPS).
+    overlap: float = Field(1.0, ge=0, le=1)
+    # Squared coefficient of variation of the arrivals a closed loop makes (a fixed number of
+    # clients, each sending its next request when the last ends): 1 is Poisson; fixed-length
+    # requests finish and return in bursts, so prefills queue longer than M/D/1's.
+    closed_loop_cv2: float = Field(1.0, ge=0, le=10)
     # CPU time per forward pass (scheduling, launches, sampling), per engine.
     step_ms_vllm: float = Field(1.0, ge=0)
     step_ms_sglang: float = Field(1.0, ge=0)
@@ -66,8 +74,11 @@ class Efficiency(BaseModel):
         return (
             f"efficiency fitted on published measurements: {self.compute:.0%} of peak FLOPS, "
             f"{self.bandwidth:.0%} of peak bandwidth, {self.link:.0%} of the interconnect's, "
-            f"{self.step_overhead_ms(engine_id):.2g} ms per step ({engine(engine_id).name}), "
-            f"{self.sequence_us:.3g} µs per sequence per step, "
+            f"{self.overlap:.0%} of the shorter of memory and compute time hidden under the "
+            f"longer, {self.step_overhead_ms(engine_id):.2g} ms per step "
+            f"({engine(engine_id).name}), {self.sequence_us:.3g} µs per sequence per step, "
+            f"a closed loop's arrivals at a squared coefficient of variation of "
+            f"{self.closed_loop_cv2:.2g} (Poisson: 1), "
             f"{self.request_overhead_ms:.3g} ms per served request, {self.allreduce_us:.3g} µs "
             "latency per all-reduce"
         )
