@@ -47,6 +47,7 @@ _START = Efficiency(
     sequence_us=2.0,
     overlap=1.0,
     closed_loop_cv2=1.0,
+    narrow_gain=1.0,
     step_ms_vllm=1.0,
     step_ms_sglang=1.0,
     step_ms_tensorrt_llm=1.0,
@@ -61,6 +62,7 @@ _STEPS = {
     "sequence_us": 2.0,
     "overlap": 0.1,
     "closed_loop_cv2": 0.5,
+    "narrow_gain": 0.1,
     **{f"step_ms_{engine_id}": 1.0 for engine_id in ENGINE_IDS},
 }
 # Physical ranges: no per-request HTTP cost above 50 ms, no CPU step above 20 ms, no all-reduce
@@ -75,6 +77,7 @@ _BOUNDS = {
     "sequence_us": (0.0, 50.0),
     "overlap": (0.0, 1.0),
     "closed_loop_cv2": (0.5, 5.0),
+    "narrow_gain": (0.5, 1.0),
     **{f"step_ms_{engine_id}": (0.0, 20.0) for engine_id in ENGINE_IDS},
 }
 

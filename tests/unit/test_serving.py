@@ -30,6 +30,7 @@ from playbook.estimates.serving import (
     ttft,
     weights_per_gpu,
 )
+from playbook.estimates.serving.setup import _compute_tflops
 
 SOURCE = {"source": "test fixture", "as_of": "2024"}
 BF16 = Precision(id="bf16", name="BF16", bytes_per_value=2, compute="bf16", **SOURCE)
@@ -486,3 +487,12 @@ def test_golden_a_closed_loop_queues_its_prefills_by_kingmans_formula() -> None:
 
     assert closed.queue_wait_s * 1e3 == pytest.approx(4.3537506, rel=1e-6)
     assert poisson.queue_wait_s == pytest.approx(md1.queue_wait_s, rel=1e-12)
+
+
+def test_golden_a_narrower_format_realises_a_power_of_its_peak_gain() -> None:
+    # H100: 989.4 TFLOPS in BF16, 1,978.9 in FP8 (a gain of 2.0001). Realising the gain to the
+    # power 0.5: 989.4 × 2.0001^0.5 = 1,399.258 TFLOPS; power 1 keeps the data sheet's 1,978.9;
+    # BF16 itself stays 989.4 whatever the power.
+    assert _compute_tflops(H100, FP8, 0.5) == pytest.approx(1399.2582535, rel=1e-9)
+    assert _compute_tflops(H100, FP8) == pytest.approx(1978.9)
+    assert _compute_tflops(H100, BF16, 0.5) == pytest.approx(989.4)

@@ -101,7 +101,7 @@ def _chunks(setup: ServingSetup, new_tokens: float) -> int:
 
 def _core(setup: ServingSetup, eff: Efficiency) -> _Core:
     tp = setup.tensor_parallel
-    flops = _compute_tflops(setup.gpu, setup.precision) * 1e12 * tp * eff.compute
+    flops = _compute_tflops(setup.gpu, setup.precision, eff.narrow_gain) * 1e12 * tp * eff.compute
     bw = setup.gpu.bandwidth_tbs * 1e12 * tp * eff.bandwidth
     model = setup.model
     average = min(setup.prompt_tokens + setup.output_tokens // 2, setup.context_tokens)
@@ -127,7 +127,7 @@ def _core(setup: ServingSetup, eff: Efficiency) -> _Core:
         attention_flops_per_token=attention,
         bytes_per_s=bw,
         flops_per_s=flops,
-        attention_flops_per_s=_compute_tflops(setup.gpu, setup.kv_precision)
+        attention_flops_per_s=_compute_tflops(setup.gpu, setup.kv_precision, eff.narrow_gain)
         * 1e12
         * tp
         * eff.compute,

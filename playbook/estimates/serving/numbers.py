@@ -133,7 +133,7 @@ def prefill_time(setup: ServingSetup, *, efficiency: Efficiency | None = None) -
     """Return one prompt's prefill time on an idle replica: compute-bound for long prompts."""
     eff = efficiency or load_efficiency()
     tp, model = setup.tensor_parallel, setup.model
-    tflops = _compute_tflops(setup.gpu, setup.precision)
+    tflops = _compute_tflops(setup.gpu, setup.precision, eff.narrow_gain)
     new = setup.prompt_tokens * (1 - setup.prefix_cache_hit_rate)
     core = _core(setup, eff)
     seconds, _ = _prefill(core, 0.0)
@@ -257,7 +257,7 @@ def itl(
     weights = weight_bytes_read(setup.model, setup.precision, batch)
     kv = point.batch * core.kv_seq_bytes
     bandwidth = setup.gpu.bandwidth_tbs * setup.tensor_parallel
-    flops = _compute_tflops(setup.gpu, setup.precision) * setup.tensor_parallel
+    flops = _compute_tflops(setup.gpu, setup.precision, eff.narrow_gain) * setup.tensor_parallel
     dense = batch * (core.flops_per_token - core.attention_flops_per_token)
     matmuls = roofline(weights / core.bytes_per_s, dense / core.flops_per_s, eff.overlap)
     attention = roofline(

@@ -58,6 +58,9 @@ class Efficiency(BaseModel):
     # clients, each sending its next request when the last ends): 1 is Poisson; fixed-length
     # requests finish and return in bursts, so prefills queue longer than M/D/1's.
     closed_loop_cv2: float = Field(1.0, ge=0, le=10)
+    # The exponent of a narrower format's peak-FLOPS gain over BF16 that kernels realise (1: all
+    # of it): quantised GEMMs spend time on scales and conversions the data sheet's peak omits.
+    narrow_gain: float = Field(1.0, ge=0, le=1)
     # CPU time per forward pass (scheduling, launches, sampling), per engine.
     step_ms_vllm: float = Field(1.0, ge=0)
     step_ms_sglang: float = Field(1.0, ge=0)
@@ -205,9 +208,14 @@ class OperatingPoint(NamedTuple):
 # --- memory: what fits ------------------------------------------------------------------------
 
 
-def _compute_tflops(gpu: Gpu, precision: Precision) -> float:
-    """Dense TFLOPS of the tensor math `precision` runs on (bf16 when the GPU lacks it)."""
-    return gpu.dense_tflops.get(precision.compute, gpu.dense_tflops["bf16"])
+def _compute_tflops(gpu: Gpu, precision: Precision, gain: float = 1.0) -> float:
+    """Dense TFLOPS of the tensor math `precision` runs on (bf16 when the GPU lacks it).
+
+    `gain` is the exponent of the narrower format's peak gain over BF16 that kernels realise:
+    FP4 at 4× the BF16 peak and gain 0.8 reaches 4^0.8 = 3.03× (1 takes the data sheet's gain).
+    """
+    bf16 = gpu.dense_tflops["bf16"]
+    return bf16 * math.pow(gpu.dense_tflops.get(precision.compute, bf16) / bf16, gain)
 
 
 def _kv_replication(setup: ServingSetup) -> float:
