@@ -496,3 +496,17 @@ def test_golden_a_narrower_format_realises_a_power_of_its_peak_gain() -> None:
     assert _compute_tflops(H100, FP8, 0.5) == pytest.approx(1399.2582535, rel=1e-9)
     assert _compute_tflops(H100, FP8) == pytest.approx(1978.9)
     assert _compute_tflops(H100, BF16, 0.5) == pytest.approx(989.4)
+
+
+def test_golden_an_all_reduce_over_pcie_pays_the_pcie_latency() -> None:
+    # The ITL golden (TP 2, 11.2161792 ms) with 30 µs per all-reduce over PCIe: its 20
+    # all-reduces take 20 × (30 + 0.04096) µs = 0.6008192 ms instead of 0.2008192 ms, so
+    # 11.6161792 ms. Over NVLink the 10 µs latency stays.
+    factors = ROUND.model_copy(update={"allreduce_pcie_us": 30.0})
+    pcie = LAB.model_copy(update={"interconnect": "pcie"})
+
+    over_pcie = operating_point(_toy(tensor_parallel=2, gpu=pcie), load=ONE, efficiency=factors)
+    over_nvlink = operating_point(_toy(tensor_parallel=2), load=ONE, efficiency=factors)
+
+    assert over_pcie.itl_s * 1e3 == pytest.approx(11.6161792, rel=1e-9)
+    assert over_nvlink.itl_s * 1e3 == pytest.approx(11.2161792, rel=1e-9)

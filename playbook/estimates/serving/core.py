@@ -65,7 +65,8 @@ def _allreduce_parts(setup: ServingSetup, eff: Efficiency) -> tuple[int, float, 
     if setup.tensor_parallel == 1:
         return 0, 0.0, 0.0
     link = setup.gpu.link_gbps * 1e9 * eff.link
-    return 2 * setup.model.layers, eff.allreduce_us * 1e-6, allreduce_bytes_per_token(setup) / link
+    latency = eff.allreduce_latency_us(setup.gpu.interconnect) * 1e-6
+    return 2 * setup.model.layers, latency, allreduce_bytes_per_token(setup) / link
 
 
 def _allreduce_s(setup: ServingSetup, eff: Efficiency, tokens: float = 1.0) -> float:

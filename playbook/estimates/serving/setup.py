@@ -48,6 +48,9 @@ class Efficiency(BaseModel):
     bandwidth: float = Field(gt=0, le=1)  # share of peak HBM bandwidth a decode step reaches
     link: float = Field(0.7, gt=0, le=1)  # share of the interconnect bandwidth all-reduces reach
     allreduce_us: float = Field(ge=0)  # latency of one tensor-parallel all-reduce
+    # Over PCIe (no NVLink or Infinity Fabric) an all-reduce goes through the host's switches, a
+    # latency of its own (None: the same as over a GPU link).
+    allreduce_pcie_us: float | None = Field(None, ge=0)
     request_overhead_ms: float = Field(ge=0)  # per request served over HTTP: API, tokenising
     sequence_us: float = Field(0.0, ge=0)  # per sequence per step: sampling, scheduling, updates
     # Share of the shorter of a kernel group's memory time and compute time that hides under the
@@ -67,6 +70,12 @@ class Efficiency(BaseModel):
     step_ms_tensorrt_llm: float = Field(1.0, ge=0)
     step_ms_tgi: float = Field(1.0, ge=0)
 
+    def allreduce_latency_us(self, interconnect: str | None) -> float:
+        """Return one all-reduce's latency over `interconnect` (None: PCIe, as the catalog says)."""
+        if interconnect in (None, "pcie") and self.allreduce_pcie_us is not None:
+            return self.allreduce_pcie_us
+        return self.allreduce_us
+
     def step_overhead_ms(self, engine_id: EngineId) -> float:
         """Return the fitted CPU time per forward pass of `engine_id`."""
         value: float = getattr(self, f"step_ms_{engine_id}")
@@ -83,7 +92,8 @@ class Efficiency(BaseModel):
             f"a closed loop's arrivals at a squared coefficient of variation of "
             f"{self.closed_loop_cv2:.2g} (Poisson: 1), "
             f"{self.request_overhead_ms:.3g} ms per served request, {self.allreduce_us:.3g} µs "
-            "latency per all-reduce"
+            f"latency per all-reduce over NVLink or Infinity Fabric, "
+            f"{self.allreduce_latency_us('pcie'):.3g} µs over PCIe"
         )
 
 
