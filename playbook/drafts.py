@@ -10,20 +10,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from datetime import datetime
 from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from playbook.clock import InterviewClock
-from playbook.codec import dump_design
 from playbook.design import Design
+from playbook.draft_keys import (
+    BLANK_DIGEST,
+    KEY_BYTES,
+    KEY_PATTERN,
+    design_digest,
+    key_hash,
+    new_key,
+)
 from playbook.interview.session import InterviewSession
 
-# token_urlsafe(32): 32 random bytes, 43 URL-safe characters; anything else is not our key.
-KEY_BYTES = 32
-KEY_PATTERN = r"^[A-Za-z0-9_-]{32,128}$"
+__all__ = [
+    "BLANK_DIGEST", "KEY_BYTES", "KEY_PATTERN", "Digest", "Draft", "DraftNotFoundError",
+    "DraftStore", "DraftStoreError", "DraftSummary", "OpenedFrom", "StoredDraft", "design_digest",
+    "draft_digest", "draft_title", "has_unsaved_design", "has_unsaved_work",
+    "interview_under_way", "key_hash", "new_key",
+]  # fmt: skip
+
 Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -92,24 +102,6 @@ class DraftStore(Protocol):
 
     def discard(self, draft_id: int) -> None:
         """Delete draft `draft_id` and the interview it had under way."""
-
-
-def new_key() -> str:
-    """Return a fresh, unguessable draft key (256 random bits, URL-safe)."""
-    return secrets.token_urlsafe(KEY_BYTES)
-
-
-def key_hash(key: str) -> str:
-    """Return the SHA-256 of a draft key: what the store keeps instead of the key."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def design_digest(design: Design) -> str:
-    """Return the SHA-256 of the design's canonical JSON: equal designs, equal digests."""
-    return hashlib.sha256(dump_design(design).encode("utf-8")).hexdigest()
-
-
-BLANK_DIGEST = design_digest(Design())
 
 
 def draft_digest(draft: Draft) -> str:

@@ -10,37 +10,46 @@ that this session's work is not being kept.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from db import DbDraftStore, DbInterviewStore
-from playbook.drafts import (
-    KEY_PATTERN,
-    Draft,
-    DraftNotFoundError,
-    DraftSummary,
-    OpenedFrom,
-    draft_digest,
-    draft_title,
-    has_unsaved_work,
-    new_key,
-)
-from playbook.interview import InterviewNotFoundError, InterviewSession
+from playbook.clock import InterviewClock
+from playbook.draft_keys import BLANK_DIGEST, KEY_PATTERN, design_digest, new_key
 from playbook.labels import escape_markdown
-from ui import confirm, identity, resources, state
+from ui import confirm, identity, state
+
+if TYPE_CHECKING:
+    # The database layer (SQLAlchemy, Alembic) and the draft's model (which holds an interview,
+    # and so the interview domain) are about 0.4 s of a cold start. A first visit with nothing
+    # to restore draws its page without them; they load when there is a draft to read or write.
+    from db import DbDraftStore
+    from playbook.drafts import Draft, DraftSummary
 
 PARAM = "draft"
 LIST_LIMIT = 20
 RETRY_AFTER_S = 30.0
 _RETRY_AT = "draft.retry_at"
-# What can go wrong reaching the store: a bad DATABASE_URL (ValueError), the database itself
-# (SQLAlchemyError while migrating), or the store's own OSError subclasses.
-STORE_ERRORS = (ValueError, SQLAlchemyError, OSError)
+# The digest recorded for a session that started blank: its draft is `Draft()`, nothing written.
+_BLANK = "blank"
+
+
+def store_errors(*more: type[Exception]) -> tuple[type[Exception], ...]:
+    """Return what can go wrong reaching the store (and `more`), for an `except` clause.
+
+    A bad DATABASE_URL (ValueError), the database itself (SQLAlchemyError while migrating), or
+    the store's own OSError subclasses. A function, so SQLAlchemy loads only when an error is
+    being matched, not with this module.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return (ValueError, SQLAlchemyError, OSError, *more)
 
 
 def _store() -> DbDraftStore:
+    from db import DbDraftStore
+    from ui import resources
+
     return DbDraftStore(resources.engine(), owner=identity.user_id())
 
 
@@ -51,6 +60,9 @@ def enabled() -> bool:
 
 def current() -> Draft:
     """Return the session's state as a draft."""
+    from playbook.drafts import Draft, OpenedFrom
+    from playbook.interview import InterviewSession
+
     opened = st.session_state.get(state.LIBRARY_OPENED)
     interview = st.session_state.get(state.INTERVIEW)
     return Draft(
@@ -83,9 +95,13 @@ def apply(draft: Draft) -> None:
 
 
 def _restore_result(session_id: str) -> None:
+    from db import DbInterviewStore
+    from playbook.interview import InterviewNotFoundError
+    from ui import resources
+
     try:
         saved = DbInterviewStore(resources.engine(), owner=identity.user_id()).load(session_id)
-    except (*STORE_ERRORS, InterviewNotFoundError):
+    except store_errors(InterviewNotFoundError):
         return  # the scorecard page still lists it from the store when it is readable
     st.session_state[state.INTERVIEW_SAVED] = saved
 
@@ -96,7 +112,7 @@ def _first_key() -> str:
         return new_key()
     try:
         stored = _store().load(given)
-    except STORE_ERRORS as exc:
+    except store_errors() as exc:
         # Writing now could overwrite the draft we could not read: keep nothing this session.
         st.session_state[state.DRAFT_PROBLEM] = f"the draft could not be read ({exc})"
         return given
@@ -114,7 +130,7 @@ def restore() -> None:
     if not isinstance(key, str):
         key = _first_key()
         st.session_state[state.DRAFT_KEY] = key
-        st.session_state[state.DRAFT_DIGEST] = draft_digest(current())
+        st.session_state[state.DRAFT_DIGEST] = _blank_or_digest()
     if st.query_params.get(PARAM) != key:
         st.query_params[PARAM] = key
     if problem := st.session_state.get(state.DRAFT_PROBLEM):
@@ -129,18 +145,45 @@ def keep() -> None:
     key = st.session_state.get(state.DRAFT_KEY)
     if not isinstance(key, str) or not enabled() or _paused():
         return
+    last = st.session_state.get(state.DRAFT_DIGEST)
+    if last == _BLANK and _blank():
+        return
+    from playbook.drafts import Draft, draft_digest
+
     draft = current()
     digest = draft_digest(draft)
-    if digest == st.session_state.get(state.DRAFT_DIGEST):
+    if digest == (draft_digest(Draft()) if last == _BLANK else last):
         return
     try:
         st.session_state[state.DRAFT_ID] = _store().save(key, draft)
-    except STORE_ERRORS as exc:
+    except store_errors() as exc:
         st.session_state[state.DRAFT_PROBLEM] = f"the draft could not be saved ({exc})"
         st.session_state[_RETRY_AT] = state.now() + RETRY_AFTER_S
         return
     st.session_state[state.DRAFT_DIGEST] = digest
     st.session_state.pop(state.DRAFT_PROBLEM, None)
+
+
+def _blank() -> bool:
+    """Whether the session holds what a new one starts with: `current() == Draft()`, read
+    without loading the draft's model."""
+    session = st.session_state
+    return (
+        session.get(state.INTERVIEW) is None
+        and not isinstance(session.get(state.LIBRARY_OPENED), state.Opened)
+        and state.saved_digest() is None
+        and state.clock() == InterviewClock()
+        and design_digest(state.design()) == BLANK_DIGEST
+    )
+
+
+def _blank_or_digest() -> str:
+    """Return the digest of the session's draft as it stands, or `_BLANK` for a blank one."""
+    if _blank():
+        return _BLANK
+    from playbook.drafts import draft_digest
+
+    return draft_digest(current())
 
 
 def _paused() -> bool:
@@ -161,7 +204,7 @@ def run(page: Any) -> None:
 
 
 def unsaved() -> tuple[DraftSummary, ...]:
-    """Return the newest drafts with unsaved work (raises one of `STORE_ERRORS`)."""
+    """Return the newest drafts with unsaved work (raises one of `store_errors()`)."""
     return _store().list_unsaved(limit=LIST_LIMIT)
 
 
@@ -173,12 +216,14 @@ def current_id() -> int | None:
 
 def resume(draft_id: int) -> None:
     """Continue draft `draft_id` in this tab under a new key; this tab's work stays a draft."""
+    from playbook.drafts import DraftNotFoundError, draft_digest, draft_title, has_unsaved_work
+
     key, leaving, left = new_key(), current_id(), current()
     try:
         stored = _store().take_over(draft_id, key=key)
         if leaving is not None and not has_unsaved_work(left):
             _store().discard(leaving)  # nothing unsaved in it: no reason to keep the row
-    except (*STORE_ERRORS, DraftNotFoundError) as exc:
+    except store_errors(DraftNotFoundError) as exc:
         st.session_state[state.LIBRARY_PROBLEM] = f"Could not resume the draft: {exc}"
         return
     apply(stored.draft)
@@ -205,7 +250,7 @@ def ask_discard(draft_id: int, title: str) -> None:
 def _discard(draft_id: int, title: str) -> None:
     try:
         _store().discard(draft_id)
-    except STORE_ERRORS as exc:
+    except store_errors() as exc:
         st.session_state[state.LIBRARY_PROBLEM] = f"Could not discard the draft: {exc}"
         return
     st.session_state.pop(state.LIBRARY_PROBLEM, None)

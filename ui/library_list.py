@@ -58,7 +58,7 @@ def drafts_box() -> None:
     """Draw the unsaved drafts, newest first, each with Resume and Discard (this tab's: a note)."""
     try:
         found = drafts.unsaved()
-    except drafts.STORE_ERRORS as exc:
+    except drafts.store_errors() as exc:
         st.caption(f"Unsaved drafts are unavailable: {escape_markdown(str(exc))}")
         return
     if not found:

@@ -6,11 +6,7 @@ import shutil
 from typing import TYPE_CHECKING
 
 import streamlit as st
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-from db import database_url, make_engine, upgrade
 from playbook import Design, parse_design
 from playbook.analysis import DesignAnalysis, analyze, design_hash
 from playbook.design import catalog_for
@@ -18,6 +14,10 @@ from playbook.planner import Plan, plan_for_design
 from playbook.rubric import Review
 
 if TYPE_CHECKING:
+    # The database layer (SQLAlchemy, and Alembic to migrate) loads when a page first reaches
+    # the database, not with the pages that only read the analysis.
+    from sqlalchemy import Engine
+
     # `diagrams` pulls in networkx (about 250 ms of a cold start): imported where a diagram is
     # drawn or exported, not by every page through this module.
     from diagrams import DotNotFoundError, ExportFormat
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 @st.cache_resource(show_spinner="Opening the design library…")
 def _engine_for(url: str) -> Engine:
+    from db import make_engine, upgrade
+
     engine = make_engine(url)
     upgrade(engine)
     return engine
@@ -33,11 +35,18 @@ def _engine_for(url: str) -> Engine:
 
 def engine() -> Engine:
     """Return the engine for `DATABASE_URL` (or the SQLite default), migrated to the latest."""
+    from db import database_url
+
     return _engine_for(database_url())
 
 
 def safe_database_name() -> str:
     """Return the database URL with any password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from db import database_url
+
     try:
         return make_url(database_url()).render_as_string(hide_password=True)
     except ArgumentError:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from playbook import Design
 from playbook.clock import InterviewClock
-from playbook.drafts import BLANK_DIGEST, design_digest
+from playbook.draft_keys import BLANK_DIGEST, design_digest
 from ui import confirm
 
 # Plain (non-widget) keys survive page switches; widget keys are re-seeded from these.

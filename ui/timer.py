@@ -17,7 +17,7 @@ from playbook.clock import (
 )
 from playbook.design import Phase
 from playbook.labels import PHASES
-from ui import interview, interview_view, state
+from ui import state
 
 
 def _start() -> None:
@@ -43,11 +43,24 @@ def track(phase: Phase | None, *, forward_only: bool = False) -> None:
     state.set_clock(move(state.clock(), phase, now=state.now()))
 
 
+def _interviewing() -> bool:
+    """Whether an interview is under way in this session."""
+    if st.session_state.get(state.INTERVIEW) is None:
+        # None started in this session: the interview's modules (the interview domain, the
+        # analysis, the rubric, the LLM adapter) need not load to draw the plain timer.
+        return False
+    from ui import interview
+
+    return interview.active() is not None
+
+
 def frame(phase: Phase | None) -> None:
     """Track the page's phase and draw one clock: the interview's during one, else the timer's."""
-    interviewing = interview.active() is not None
+    interviewing = _interviewing()
     track(phase, forward_only=interviewing)
     if interviewing:
+        from ui import interview_view
+
         interview_view.sidebar()
     else:
         sidebar()
