@@ -1,17 +1,13 @@
 """GenAI Design Whiteboard: frame and router only; each page lives in pages/."""
 
-from pathlib import Path
-
 import streamlit as st
 
-from ui import auth, drafts, mobile, navigation, timer
+from ui import auth, drafts, favicon, mobile, navigation, timer
 
-st.set_page_config(
-    page_title="GenAI Design Whiteboard",
-    # A file beside the app, sent by this server: nothing is fetched from another host.
-    page_icon=str(Path(__file__).parent / "ui" / "static" / "favicon.png"),
-    layout="wide",
-)
+st.set_page_config(page_title="GenAI Design Whiteboard", layout="wide")
+# ui/static/favicon.png, sent by this server (nothing is fetched from another host), without the
+# NumPy and Pillow that st.set_page_config(page_icon=...) imports for it.
+favicon.show()
 shared = navigation.share_token() is not None
 # A share link needs no account; everything else waits for sign-in when a team configured it.
 if not shared and auth.needs_sign_in():

@@ -18,10 +18,11 @@ from typing import Any
 from tests.app.conftest import APP
 
 ROOT = APP.parent
-# What a first visit must not load: the storage layer and the draft's model with what it pulls.
+# What a first visit must not load: the storage layer and the draft's model with what it pulls,
+# and NumPy and Pillow, which st.set_page_config imports for an image favicon (ui/favicon.py).
 DEFERRED = (
     "sqlalchemy", "alembic", "db", "playbook.drafts", "playbook.interview", "playbook.analysis",
-    "ui.resources", "ui.interview", "openai",
+    "ui.resources", "ui.interview", "openai", "numpy", "PIL",
 )  # fmt: skip
 
 _SCRIPT = """
