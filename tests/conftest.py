@@ -5,6 +5,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from hypothesis import settings
+
+# A property test checks what a function returns, not how fast: Hypothesis's default 200 ms
+# deadline per example failed a migration property once on a loaded CI machine. Tests that set
+# their own `settings` keep them; this only changes the default.
+settings.register_profile("whiteboard", deadline=None)
+settings.load_profile("whiteboard")
 
 REQUIRABLE = ("dot", "browser", "postgres", "nginx")
 
