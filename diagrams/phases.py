@@ -14,6 +14,7 @@ from diagrams.nodes import MITIGATION_PREFIX, OWN_PREFIX
 from playbook.design import Design, FailureMode, Phase
 from playbook.labels import FAILURE_MODES, MITIGATIONS
 from playbook.ladder import recommend_technique
+from playbook.rubric.base import label
 
 __all__ = ["NodeCard", "node_card", "phase_of"]
 
@@ -89,20 +90,28 @@ def _reasons(graph: nx.DiGraph, design: Design, node: str) -> tuple[str, ...]:
     if kind in ("trainer",) or node == "training_data":
         return _rung_reasons(design, "lora") + _rung_reasons(design, "continued_pretraining")
     return _constraint_reasons(design, kind) or (
-        f"accuracy_bar_pct is {c.accuracy_bar_pct:g}%: evaluation checks the answers meet it",
+        f"{label('constraints.accuracy_bar_pct')} is {c.accuracy_bar_pct:g}%: evaluation checks "
+        "the answers meet it",
     )
 
 
 def _constraint_reasons(design: Design, kind: str) -> tuple[str, ...]:
     c = design.constraints
-    load = f"peak_qps is {c.peak_qps:g} and concurrent_users {c.concurrent_users:,}"
-    budgets = f"ttft_ms is {c.ttft_ms:,} ms, itl_ms {c.itl_ms:,} ms"
-    cost = f"cost_per_request_usd is ${c.cost_per_request_usd:g}"
-    per_user = f"cost_per_user_month_usd ${c.cost_per_user_month_usd:g}"
+    load = (
+        f"{label('constraints.peak_qps')} is {c.peak_qps:g} and "
+        f"{label('constraints.concurrent_users')} {c.concurrent_users:,}"
+    )
+    budgets = (
+        f"{label('constraints.ttft_ms')} is {c.ttft_ms:,} ms, "
+        f"{label('constraints.itl_ms')} {c.itl_ms:,} ms"
+    )
+    cost = f"{label('constraints.cost_per_request_usd')} is ${c.cost_per_request_usd:g}"
+    per_user = f"{label('constraints.cost_per_user_month_usd')} ${c.cost_per_user_month_usd:g}"
+    total = f"{label('constraints.total_response_s')} {c.total_response_s:g} s"
     by_kind = {
         "client": (f"{load}: the load every request starts from",),
         "gateway": (f"{load}: the load the gateway admits and rate-limits",),
-        "response": (f"{budgets}, total_response_s {c.total_response_s:g} s: the answer's budget",),
+        "response": (f"{budgets}, {total}: the answer's budget",),
         "llm": (f"{cost}, {per_user}: the model's price must fit both", f"{budgets}"),
         "router": (f"{cost}, {per_user}: the small model takes what it can to cut the bill",),
     }

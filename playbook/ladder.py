@@ -11,7 +11,8 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from playbook.design import LADDER, Constraints, Design, Rung
+from playbook.design import LADDER, Constraints, Design, Rung, Technique
+from playbook.fields import field_meta
 from playbook.labels import RUNGS, compact_number
 
 # A bar at or above this leaves no room for instructions alone: add few-shot examples when there
@@ -23,6 +24,18 @@ COST_STEP: Final = "each rung costs ~10x more and iterates ~10x slower than the 
 
 CORPUS_FIELD: Final = "corpus_documents × avg_document_tokens"
 FindingKind = Literal["unjustified_rung", "missing_rung", "fine_tune_for_knowledge"]
+
+
+def _shown(name: str) -> str:
+    """Return the label the Constraints page shows for field `name`, in quotes."""
+    found = field_meta(Constraints, name)
+    return f"“{found.label}”" if found else name
+
+
+CORPUS_SHOWN: Final = f"{_shown('corpus_documents')} × {_shown('avg_document_tokens')}"
+BAR_SHOWN: Final = _shown("accuracy_bar_pct")
+_JUSTIFICATION = field_meta(Technique, "justification")
+JUSTIFICATION_SHOWN: Final = f"“{_JUSTIFICATION.label}”" if _JUSTIFICATION else "justification"
 
 
 class _Frozen(BaseModel):
@@ -92,12 +105,14 @@ def _continued_pretraining_blocker(c: Constraints) -> tuple[str, str] | None:
 
 def _gap_reason(field: str, gap: bool, rung: Rung, added: str, left_out: str) -> Reason:
     if gap:
-        return Reason(constraint=field, value="on", rung=rung, text=f"{field} is on → {added}")
+        return Reason(
+            constraint=field, value="on", rung=rung, text=f"{_shown(field)} is on → {added}"
+        )
     return Reason(
         constraint=field,
         value="off",
         rung=None,
-        text=f"{field} is off → {left_out}, and {COST_STEP}",
+        text=f"{_shown(field)} is off → {left_out}, and {COST_STEP}",
     )
 
 
@@ -129,14 +144,14 @@ def _no_gap_reason(c: Constraints) -> Reason:
             constraint="accuracy_bar_pct",
             value=bar,
             rung="few_shot",
-            text=f"accuracy_bar_pct is {bar} (≥ {VERY_HIGH_ACCURACY_PCT:g}%) with neither gap → "
+            text=f"{BAR_SHOWN} is {bar} (≥ {VERY_HIGH_ACCURACY_PCT:g}%) with neither gap → "
             "few-shot examples over plain prompting, still far cheaper than RAG",
         )
     return Reason(
         constraint="accuracy_bar_pct",
         value=bar,
         rung="prompt",
-        text=f"accuracy_bar_pct is {bar} (< {VERY_HIGH_ACCURACY_PCT:g}%) with neither gap → "
+        text=f"{BAR_SHOWN} is {bar} (< {VERY_HIGH_ACCURACY_PCT:g}%) with neither gap → "
         "prompting: instructions meet the bar, so stay on the lowest rung",
     )
 
@@ -149,19 +164,20 @@ def _pretraining_reason(c: Constraints) -> Reason:
             constraint=CORPUS_FIELD,
             value=tokens,
             rung="continued_pretraining",
-            text=f"{CORPUS_FIELD} is {tokens} (≥ "
+            text=f"{CORPUS_SHOWN} is {tokens} (≥ "
             f"{compact_number(CONTINUED_PRETRAINING_MIN_CORPUS_TOKENS)}) with both gaps on and "
-            f"accuracy_bar_pct ≥ {VERY_HIGH_ACCURACY_PCT:g}% → continued pretraining on the "
+            f"{BAR_SHOWN} ≥ {VERY_HIGH_ACCURACY_PCT:g}% → continued pretraining on the "
             "domain text, with LoRA after it for the format and RAG for current facts",
         )
     field, value = blocker
+    shown = CORPUS_SHOWN if field == CORPUS_FIELD else _shown(field)
     return Reason(
         constraint=field,
         value=value,
         rung=None,
-        text=f"{field} is {value} → no continued pretraining: it needs both gaps, ≥ "
+        text=f"{shown} is {value} → no continued pretraining: it needs both gaps, ≥ "
         f"{compact_number(CONTINUED_PRETRAINING_MIN_CORPUS_TOKENS)} tokens of domain text and "
-        f"accuracy_bar_pct ≥ {VERY_HIGH_ACCURACY_PCT:g}%, and it costs ~10x a LoRA fine-tune",
+        f"{BAR_SHOWN} ≥ {VERY_HIGH_ACCURACY_PCT:g}%, and it costs ~10x a LoRA fine-tune",
     )
 
 
@@ -209,8 +225,9 @@ def _unjustified(design: Design, rec: Recommendation) -> list[LadderFinding]:
                 rung=rung,
                 constraint=field,
                 recommended=rec.rungs,
-                message=f"{RUNGS[rung]} is above the recommendation ({shown}) because {field} "
-                f"is {value}, and technique.justification is empty: {COST_STEP}, so state "
+                message=f"{RUNGS[rung]} is above the recommendation ({shown}) because "
+                f"{_shown(field)} is {value}, and {JUSTIFICATION_SHOWN} is empty: {COST_STEP}, "
+                "so state "
                 "why it is needed or drop it",
             )
         )

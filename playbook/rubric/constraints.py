@@ -45,7 +45,7 @@ def latency_budgets_disagree(design: Design, ctx: ReviewContext) -> Iterator[Hit
         numbers=(at_budgets,),
         fix=f"set {label('constraints.itl_ms')} to at most {max(tighter, 0):,.0f} ms, or raise "
         f"{label('constraints.total_response_s')}, or "
-        "ask for shorter answers (avg_output_tokens)",
+        f"ask for shorter answers (lower {label('constraints.avg_output_tokens')})",
     )
 
 
@@ -73,7 +73,9 @@ def load_exceeds_users(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     yield Hit(
         constraint="peak_qps × total_response_s vs concurrent_users",
         message=f"{estimate.shown()} are in flight at peak but only {c.concurrent_users:,} users "
-        "are concurrent: one of peak_qps, total_response_s or concurrent_users is off, and the "
+        f"are concurrent: one of {label('constraints.peak_qps')}, "
+        f"{label('constraints.total_response_s')} or {label('constraints.concurrent_users')} "
+        "is off, and the "
         "cost per user and the serving load depend on them",
         numbers=(estimate,),
         fix="recheck the Phase 1 load: concurrent users at least peak QPS × response time",

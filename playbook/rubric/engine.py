@@ -35,7 +35,8 @@ def context_over_serving_limit(design: Design, ctx: ReviewContext) -> Iterator[H
         component=served_node(design),
         constraint="avg_prompt_tokens + avg_output_tokens",
         message=f"{c.avg_prompt_tokens:,} prompt + {c.avg_output_tokens:,} output = {needed:,} "
-        f"tokens, beyond the engine's max_context_tokens of {limit:,}: requests are refused",
+        f"tokens, beyond the engine's {label('serving.max_context_tokens')} of {limit:,}: "
+        "requests are refused",
         fix=f"set {label('serving.max_context_tokens')} to at least {needed:,}, or send shorter "
         "prompts",
     )

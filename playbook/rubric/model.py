@@ -49,8 +49,8 @@ def hosted_on_prem(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
         yield Hit(
             component=node,
             constraint="on_prem",
-            message=f"on_prem is on, but {name} is a hosted API: every prompt, with its "
-            "retrieved documents, leaves the premises",
+            message=f"{label('constraints.on_prem')} is on, but {name} is a hosted API: every "
+            "prompt, with its retrieved documents, leaves the premises",
             fix="self-host an open-weights model (or route only to open-weights models)",
         )
 

@@ -38,7 +38,8 @@ def empty_corpus(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
         component="documents",
         constraint="corpus_documents",
         message="the design retrieves from a corpus of 0 documents: there is nothing to find",
-        fix="set corpus_documents to the documents the answers come from, or drop RAG",
+        fix=f"set {label('constraints.corpus_documents')} to the documents the answers come from, "
+        "or drop RAG",
     )
 
 
@@ -58,8 +59,8 @@ def hosted_embeddings_on_prem(design: Design, ctx: ReviewContext) -> Iterator[Hi
     yield Hit(
         component="embedder",
         constraint="on_prem",
-        message=f"on_prem is on, but {model.name} is a hosted API: every document and every "
-        "query is sent off the premises to be embedded",
+        message=f"{label('constraints.on_prem')} is on, but {model.name} is a hosted API: every "
+        "document and every query is sent off the premises to be embedded",
         fix="a self-hosted embedding model (bge-m3, gte-large, e5-mistral)",
     )
 

@@ -47,7 +47,7 @@ def unjustified_rung(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
                 constraint=found.constraint,
                 message=found.message,
                 fix=f"drop {RUNGS[found.rung]} (the gaps need {_recommended(ctx)}), or write "
-                "in technique.justification which constraint needs it",
+                f"in {label('technique.justification')} which constraint needs it",
             )
 
 
@@ -87,7 +87,9 @@ def _missing(ctx: ReviewContext, rung: Rung, design: Design, fix: str) -> Iterat
 )
 def knowledge_gap_without_rag(design: Design, ctx: ReviewContext) -> Iterator[Hit]:
     """knowledge_gap is on and no rung brings the documents' facts in."""
-    yield from _missing(ctx, "rag", design, "add the RAG rung, or turn knowledge_gap off")
+    yield from _missing(
+        ctx, "rag", design, f"add the RAG rung, or turn {label('constraints.knowledge_gap')} off"
+    )
 
 
 @rule(

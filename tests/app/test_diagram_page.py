@@ -126,8 +126,8 @@ def test_a_blocking_finding_is_flagged_on_the_diagram(app: AppTest) -> None:
 
     svg = diagram_of(app)
 
-    assert "on_prem is on" not in before
-    assert "on_prem is on, but GPT-4o is a hosted" in svg
+    assert "is on, but GPT-4o is a" not in before
+    assert "“On-prem only” is on, but GPT-4o is a" in svg  # the line wraps there
 
 
 def test_picking_a_component_shows_its_numbers_reasons_and_phase_page(app: AppTest) -> None:
@@ -139,7 +139,7 @@ def test_picking_a_component_shows_its_numbers_reasons_and_phase_page(app: AppTe
     assert "Retriever" in text
     retriever = build_graph(app.session_state["design"]).nodes["retriever"]
     assert all(escape_markdown(line) in text for line in retriever["numbers"])
-    assert "knowledge\\_gap is on" in text
+    assert "“Knowledge gap” is on" in text
     links = {link.proto.label: link.proto.page for link in app.get("page_link")}
     assert links["Decide it on 4 · Retrieval"] == "retrieval"
 

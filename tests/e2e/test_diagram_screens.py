@@ -189,7 +189,7 @@ def test_clicking_a_component_shows_its_numbers_reasons_and_phase_page(
     expect(details).to_be_visible(timeout=20_000)
     for line in build_graph(Design()).nodes["retriever"]["numbers"]:
         expect(details).to_contain_text(line)
-    expect(details).to_contain_text("knowledge_gap is on")
+    expect(details).to_contain_text("“Knowledge gap” is on")
     details.get_by_role("link", name=re.compile("4 · Retrieval")).click()
     expect(page.get_by_role("heading", name="4 · Retrieval", level=1)).to_be_visible()
 

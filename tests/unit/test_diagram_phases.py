@@ -50,7 +50,7 @@ def test_the_retriever_is_justified_by_the_knowledge_gap_and_shows_its_search_ti
     assert card.phase == "retrieval"
     assert card.numbers == graph.nodes["retriever"]["numbers"]  # the diagram's own lines
     assert card.numbers
-    assert card.reasons[0].startswith("knowledge_gap is on")
+    assert card.reasons[0].startswith("“Knowledge gap” is on")
 
 
 def test_rag_without_a_knowledge_gap_says_no_constraint_asks_for_it() -> None:
@@ -70,7 +70,8 @@ def test_the_gateway_is_justified_by_the_load_with_its_numbers() -> None:
     card = node_card(build_graph(design), design, "gateway")
 
     assert card.reasons == (
-        "peak_qps is 40 and concurrent_users 2,000: the load the gateway admits and rate-limits",
+        "“Peak requests per second” is 40 and “Concurrent users” 2,000: the load the gateway "
+        "admits and rate-limits",
     )
 
 

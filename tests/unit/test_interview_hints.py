@@ -47,7 +47,7 @@ def test_the_technique_hint_explains_the_recommendation_when_the_rungs_are_right
     hint = _hint(Design(), "technique")
 
     assert hint.source == "ladder"
-    assert hint.text.startswith("The ladder recommends RAG (retrieval): knowledge_gap is on")
+    assert hint.text.startswith("The ladder recommends RAG (retrieval): “Knowledge gap” is on")
     assert "Why not few-shot" in hint.text
 
 

@@ -13,9 +13,11 @@ from playbook.design import (
     Rung,
     Technique,
 )
+from playbook.fields import field_meta
 from playbook.ladder import (
     CONTINUED_PRETRAINING_MIN_CORPUS_TOKENS,
     CORPUS_FIELD,
+    CORPUS_SHOWN,
     VERY_HIGH_ACCURACY_PCT,
     check_technique,
     recommend_technique,
@@ -113,7 +115,10 @@ def test_every_reason_names_a_constraint_field_and_its_value(
     assert {reason.rung for reason in recommendation.reasons} >= set(expected)
     for reason in recommendation.reasons:
         assert reason.constraint in fields
-        assert reason.text.startswith(f"{reason.constraint} is {reason.value}")
+        # The text names the field as the Constraints page labels it, not by its Python name.
+        meta = field_meta(Constraints, reason.constraint)
+        shown = f"“{meta.label}”" if meta else CORPUS_SHOWN
+        assert reason.text.startswith(f"{shown} is {reason.value}")
 
 
 def test_a_knowledge_gap_reason_reads_field_value_then_rung() -> None:
@@ -121,7 +126,7 @@ def test_a_knowledge_gap_reason_reads_field_value_then_rung() -> None:
 
     rag = next(reason for reason in recommendation.reasons if reason.rung == "rag")
     assert rag.constraint == "knowledge_gap"
-    assert rag.text.startswith("knowledge_gap is on → RAG: the model lacks the documents' facts")
+    assert rag.text.startswith("“Knowledge gap” is on → RAG: the model lacks the documents' facts")
 
 
 def test_staying_low_is_explained_by_the_tenfold_cost_of_each_rung() -> None:
@@ -146,7 +151,8 @@ def test_a_rung_above_the_recommendation_without_a_justification_is_flagged() ->
     )
     assert finding.recommended == ("prompt",)
     assert "Prompting" in finding.message
-    assert "knowledge_gap is off" in finding.message
+    assert "“Knowledge gap” is off" in finding.message
+    assert "“Why this rung and not the one below” is empty" in finding.message
 
 
 def test_a_justified_rung_above_the_recommendation_is_not_flagged() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from playbook import Design, Phase, add_custom_entry, update_design
 from playbook.catalog import load_catalog
 from playbook.design import FailureMode
+from playbook.fields import nested_model
 from playbook.rubric import RULES, Finding, review_design
 from playbook.rubric.base import Rule
 from playbook.rubric.mitigations import ADDRESSES, choices_for
@@ -427,3 +429,25 @@ def test_a_saved_mismatched_mitigation_stays_on_offer_so_the_design_loads() -> N
     offered = choices_for("pii_leak", "admission_control")
 
     assert offered[-1] == "admission_control"
+
+
+def _python_field_names() -> set[str]:
+    names: set[str] = set()
+    for phase in Design.model_fields:
+        part = nested_model(Design, phase)
+        if part is not None:
+            names |= {name for name in part.model_fields if "_" in name}
+    return names
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "base", "change"), [pytest.param(*t, id=t[0]) for t in TRIGGERS]
+)
+def test_every_finding_names_fields_by_their_labels_not_their_python_names(
+    rule_id: str, base: str, change: Change
+) -> None:
+    # A fix said "ask for shorter answers (avg_output_tokens)"; the page calls it "Average output".
+    names = _python_field_names()
+    for finding in _fired(triggered(base, change), rule_id):
+        words = set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", f"{finding.message} {finding.fix}"))
+        assert not words & names, f"{rule_id} names {sorted(words & names)}"
