@@ -37,7 +37,7 @@ def _verdict(review: Review) -> None:
         st.success(text, icon=":material/check_circle:")
 
 
-def _finding(finding: Finding) -> None:
+def _finding(finding: Finding, *, math_key: str) -> None:
     llm_badge = " :violet-badge[:material/smart_toy: LLM]" if finding.source == "llm" else ""
     st.markdown(
         f"{SEVERITY_BADGES[finding.severity]}{llm_badge} `{finding.rule_id}`  \n"
@@ -49,20 +49,38 @@ def _finding(finding: Finding) -> None:
     if caption := " · ".join([fix, *where] if fix else where):
         st.caption(critic.plain(caption))
     if finding.numbers:
-        with st.expander("Show the math", icon=":material/calculate:"):
-            for estimate in finding.numbers:
-                st.markdown(f"**{critic.plain(estimate.name)}**: {estimate.shown()}")
-                numbers.math(estimate)
+        # Drawn only while open (a rerun on opening): most stay closed, and there are dozens.
+        panel = st.expander(
+            "Show the math", icon=":material/calculate:", key=math_key, on_change="rerun"
+        )
+        if panel.open:
+            with panel:
+                for estimate in finding.numbers:
+                    st.markdown(f"**{critic.plain(estimate.name)}**: {estimate.shown()}")
+                    numbers.math(estimate)
 
 
-def _phase(score: PhaseScore, findings: list[Finding]) -> None:
+def _math_keys(findings: tuple[Finding, ...]) -> list[str]:
+    """Return the key of each finding's "Show the math" expander: its rule and phase, and a count
+    for a rule that fires more than once, so an open expander stays with its finding when the
+    severity filter or an LLM answer changes the findings around it."""
+    seen: dict[tuple[str, str], int] = {}
+    keys = []
+    for finding in findings:
+        name = (finding.phase, finding.rule_id)
+        seen[name] = seen.get(name, 0) + 1
+        keys.append(f"math.critique.{finding.phase}.{finding.rule_id}.{seen[name]}")
+    return keys
+
+
+def _phase(score: PhaseScore, findings: list[tuple[Finding, str]]) -> None:
     spec = navigation.spec_of(score.phase)
     with st.container(border=True):
         st.markdown(f"#### {PHASES[score.phase]} · {score.score}/4")
         if score.next_level:
             st.caption(critic.plain(score.next_level))
-        for finding in findings:
-            _finding(finding)
+        for finding, key in findings:
+            _finding(finding, math_key=key)
         if not findings:
             st.caption("Nothing at the severities shown.")
         st.page_link(spec.path, label=f"Fix it in {spec.title}", icon=":material/edit:")
@@ -232,8 +250,9 @@ st.divider()
 _llm_section(design_key, review)
 answer = _stored(design_key)
 merged = critic.merge(review, answer.answer) if answer else review
+keyed = list(zip(merged.findings, _math_keys(merged.findings), strict=True))
 with phases:
     for score in merged.scores:
         _phase(
-            score, [f for f in merged.findings if f.phase == score.phase and f.severity in chosen]
+            score, [(f, key) for f, key in keyed if f.phase == score.phase and f.severity in chosen]
         )

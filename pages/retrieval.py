@@ -63,16 +63,26 @@ else:
         found = resources.analysis(state.design())
         report = found.retrieval
         assert report is not None  # this branch runs only when the design uses RAG
-        for estimate in (report.chunks, report.embedding_storage, report.embedding_cost):
-            numbers.metric(estimate)
-        numbers.metric(report.index_memory, help="Memory the chosen ANN index holds in RAM.")
-        numbers.metric(report.query_latency)
+        for name, estimate in (
+            ("chunks", report.chunks),
+            ("embedding_storage", report.embedding_storage),
+            ("embedding_cost", report.embedding_cost),
+        ):
+            numbers.metric(estimate, key=f"math.retrieval.{name}")
+        numbers.metric(
+            report.index_memory, key="math.retrieval.index_memory",
+            help="Memory the chosen ANN index holds in RAM.",
+        )  # fmt: skip
+        numbers.metric(report.query_latency, key="math.retrieval.query_latency")
         if report.rerank_latency is not None:
-            numbers.metric(report.rerank_latency)
+            numbers.metric(report.rerank_latency, key="math.retrieval.rerank_latency")
         for line_id in ("query_embeddings", "ingestion_embeddings", "reranker", "vector_index"):
             line = found.bill.line(line_id)
             if line is not None:
-                numbers.metric(line.estimate, help="Its line in the monthly bill (Model page).")
+                numbers.metric(
+                    line.estimate, key=f"math.bill.{line_id}",
+                    help="Its line in the monthly bill (Model page).",
+                )  # fmt: skip
         st.caption("Index memory by index type (GiB)")
         by_index = report.index_memory_by_index
         charts.draw_once(

@@ -41,18 +41,22 @@ def _default(side: str, options: list[int]) -> int:
 
 
 def pick(
-    engine: Engine, *, side: str, listed: dict[str, dict[int, str]] | None = None
+    engine: Engine,
+    *,
+    side: str,
+    listed: dict[str, dict[int, str]] | None = None,
+    user: str | None = None,
 ) -> Side | None:
     """Draw one side's pickers and return its design, or None after showing why it cannot load.
 
     `listed` holds this rerun's search results by query: two sides with the same query (the
-    usual empty one) read the library once.
+    usual empty one) read the library once. `user` (default: who is signed in) is the reader.
     """
     st.markdown(f"**{side.capitalize()}**")
     query = st.text_input(
         "Find a saved design", key=f"compare.{side}.query", placeholder="title, scenario or author"
     )
-    user = identity.user_id()
+    user = identity.user_id() if user is None else user
     listed = {} if listed is None else listed
     if query not in listed:
         found = list_designs(engine, query=query, limit=50, user=user).items
@@ -71,14 +75,13 @@ def pick(
         )  # fmt: skip
         if chosen == CURRENT:
             return Side(f"{side.capitalize()}: your current design", state.design())
-        return _revision(engine, side=side, design_id=chosen, title=titles[chosen])
+        return _revision(engine, side=side, design_id=chosen, title=titles[chosen], user=user)
     except (DesignNotFoundError, DesignError, AccessDenied, SQLAlchemyError) as exc:
         st.error(f"Cannot show this side: {escape_markdown(str(exc))}", icon=":material/error:")
         return None
 
 
-def _revision(engine: Engine, *, side: str, design_id: int, title: str) -> Side:
-    user = identity.user_id()
+def _revision(engine: Engine, *, side: str, design_id: int, title: str, user: str) -> Side:
     numbers = sorted((r.number for r in list_revisions(engine, design_id, user=user)), reverse=True)
     _seed(f"compare.{side}.revision", numbers, numbers[0])
     revision = st.selectbox(

@@ -15,7 +15,7 @@ from playbook.estimates.charts import LoadPoint
 from playbook.format import duration, money
 from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS, escape_markdown
 from playbook.planner import PlanRow
-from ui import charts, numbers, resources, state, tables
+from ui import cached, charts, numbers, resources, state, tables
 
 # The open state of the math expanders: their contents are drawn only while they are open.
 BILL_MATH = "numbers.bill_math_open"
@@ -36,26 +36,18 @@ def cost_panel(design: Design) -> None:
         reason = escape_markdown(bill.state.reason or "")
         st.error(f"Not priced as within: {reason}", icon=":material/error:")
     _checks(found, "cost_per_request", "cost_per_user")
-    numbers.metric(bill.total)
-    tables.dataframe(
-        [
-            {
-                "line": line.name,
-                "$ per month": money(line.usd_per_month),
-                "once": money(line.one_off_usd) if line.one_off_usd else "",
-            }
-            for line in bill.lines
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    numbers.metric(bill.total, key="math.bill.total")
+    st.dataframe(cached.bill_table(design), hide_index=True, width="stretch")
     lines_math = st.expander("Show the math of each line", key=BILL_MATH, on_change="rerun")
     for estimate in bill.estimates if lines_math.open else ():
         with lines_math:
             st.markdown(f"**{escape_markdown(estimate.name)}**: {estimate.shown()}")
             numbers.math(estimate)
     if bill.routing is not None:
-        numbers.metric(bill.routing.saving, help="The large model alone against the routed bill.")
+        numbers.metric(
+            bill.routing.saving, key="math.bill.saving",
+            help="The large model alone against the routed bill.",
+        )  # fmt: skip
     if bill.by_class:
         st.caption(
             f"Cost per month by model class (the ceiling is {money(c.cost_per_user_month_usd)} × "
@@ -94,19 +86,7 @@ def timeline_panel(design: Design) -> None:
                 else f"{escape_markdown(t.large.state.reason or '')}."
             )
         )
-    tables.dataframe(
-        [
-            {
-                "stage": step.name + (" (beside the search)" if step.parallel_with else ""),
-                "where": step.node,
-                "time": duration(step.ms) if step.ms is not None else t.state.reason,
-                "before first token": "yes" if step.before_first_token else "no",
-            }
-            for step in t.steps
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(cached.timeline_table(design), hide_index=True, width="stretch")
     stages_math = st.expander("Show the math of each stage", key=STAGE_MATH, on_change="rerun")
     stages = (t.prompt_tokens, *(s.estimate for s in t.steps if s.estimate))
     for estimate in stages if stages_math.open else ():
@@ -133,7 +113,7 @@ def serving_panel(design: Design) -> None:
         f"Sizing {escape_markdown(report.role)}: {model} at "
         f"{PRECISIONS[report.setup.precision.id]} on {gpu}"
     )
-    numbers.grid(list(capacity.estimates))
+    numbers.grid(list(capacity.estimates), key="math.serving")
 
 
 def serving_charts(design: Design) -> None:

@@ -11,12 +11,12 @@ import streamlit as st
 from db import SharedDesign
 from diagrams import DiagramTooLargeError
 from playbook import Design, dump_design, sanitize
-from playbook.compare import KeyNumber, decisions, key_numbers_of, phase_decisions
+from playbook.compare import KeyNumber, decisions
 from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
 from playbook.rubric import Review
-from ui import numbers, panels, resources, tables
+from ui import cached, numbers, panels, resources, tables
 
 _ALERTS = {"block": st.error, "warn": st.warning, "info": st.info}
 _SEVERITY_NAMES = {"block": "Blocking", "warn": "Warning", "info": "Note"}
@@ -39,8 +39,8 @@ def revision_line(shared: SharedDesign) -> str:
 
 
 def numbers_of(design: Design) -> tuple[KeyNumber, ...]:
-    """Return the design's headline numbers from its one analysis."""
-    return key_numbers_of(resources.analysis(design))
+    """Return the design's headline numbers from its one analysis (computed once per design)."""
+    return cached.key_numbers(design)
 
 
 def key_metrics(design: Design, *, per_row: int = 4) -> None:
@@ -65,13 +65,12 @@ def diagram(design: Design) -> None:
 
 def decision_table(design: Design, *, phase: Phase | None = None) -> None:
     """Draw one phase's decisions (or all of them) as a two-column table of plain text."""
-    rows = phase_decisions(design, phase) if phase else decisions(design)
-    tables.dataframe(
-        [{"Decision": row.label, "Value": sanitize.cell(row.value)} for row in rows],
-        hide_index=True,
-        width="stretch",
-        height="content",
-    )
+    if phase is None:
+        rows = [{"Decision": r.label, "Value": sanitize.cell(r.value)} for r in decisions(design)]
+        table = tables.arrow(rows)
+    else:
+        table = cached.decision_table(design, phase)  # built once per design and phase
+    st.dataframe(table, hide_index=True, width="stretch", height="content")
 
 
 def notes(design: Design, phase: Phase) -> None:
@@ -129,4 +128,7 @@ def all_numbers(design: Design) -> None:
     if report is not None:
         found = [report.chunks, report.embedding_storage, report.embedding_cost]
         found += [report.index_memory, report.query_latency]
-        numbers.grid([*found, *((report.rerank_latency,) if report.rerank_latency else ())])
+        numbers.grid(
+            [*found, *((report.rerank_latency,) if report.rerank_latency else ())],
+            key="math.retrieval",
+        )
