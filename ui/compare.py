@@ -6,6 +6,7 @@ library presets them (two revisions of one design) before switching to the page.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final, NamedTuple
 
 import streamlit as st
@@ -82,11 +83,26 @@ def pick(
 
 
 def _revision(engine: Engine, *, side: str, design_id: int, title: str, user: str) -> Side:
-    numbers = sorted((r.number for r in list_revisions(engine, design_id, user=user)), reverse=True)
+    # Read on every rerun: who may read the design, and which revisions it has now.
+    listed = {r.number: r for r in list_revisions(engine, design_id, user=user)}
+    numbers = sorted(listed, reverse=True)
     _seed(f"compare.{side}.revision", numbers, numbers[0])
     revision = st.selectbox(
         "Revision", numbers, key=f"compare.{side}.revision",
         format_func=lambda n: f"Revision {n}" + (" (newest)" if n == numbers[0] else ""),
     )  # fmt: skip
     label = f"{side.capitalize()}: #{design_id} “{escape_markdown(title)}”, revision {revision}"
-    return Side(label, load_design(engine, design_id, revision=revision, user=user))
+    where = engine.url.render_as_string(hide_password=True)
+    saved_at = listed[revision].created_at
+    return Side(label, _saved_revision(where, design_id, revision, saved_at, engine, user))
+
+
+# A revision never changes once saved (a save adds a new one), so its design is read and
+# parsed once per process, keyed on the database, the design, the number and when it was
+# saved; whether this user may read it is checked on every rerun by `list_revisions` above.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _saved_revision(
+    where: str, design_id: int, number: int, saved_at: datetime, _engine: Engine, _user: str
+) -> Design:
+    del where, saved_at  # with the id and number, the cache key
+    return load_design(_engine, design_id, revision=number, user=_user)
