@@ -4,13 +4,18 @@ Each function here is keyed on the canonical hash of the designs it reads (like 
 `ui.resources`) and returns an immutable value shared by every session of the process: Arrow
 tables, tuples of frozen records. Nothing here reads the database: rows that another replica may
 change are read fresh on every rerun by the pages; what is computed from a design is cached.
+
+The memo is a plain bounded map, not `st.cache_resource`: a hit of Streamlit's cache hashes its
+arguments and inspects the function's signature, 50-100 µs a call here, against well under
+1 µs for a dict lookup; a page makes several of these calls on every rerun.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import streamlit as st
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 from playbook import Design, sanitize
 from playbook.analysis import design_hash
@@ -25,52 +30,79 @@ from playbook.design import Phase
 from playbook.format import duration, money
 from ui import resources, tables
 
-
-def key_numbers(design: Design, key: str | None = None) -> tuple[KeyNumber, ...]:
-    """Return the design's headline numbers from its one analysis (`key`: its hash, if known)."""
-    return _key_numbers(key or design_hash(design), design)
+T = TypeVar("T")
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _key_numbers(key: str, _design: Design) -> tuple[KeyNumber, ...]:
-    del key  # the design's hash: `_design` itself is not hashed by Streamlit
-    return key_numbers_of(resources.analysis(_design))
+class Memo(Generic[T]):
+    """A bounded map from a key to a value computed once, shared by every session (thread-safe;
+    the least recently used entry goes first). Only for immutable values of pure work."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Return the value for `key`, computing it (outside the lock) when it is not kept."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()  # two sessions may both compute a missing value: the same value
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every value."""
+        with self._lock:
+            self._items.clear()
 
 
-def decision_table(design: Design, phase: Phase, key: str | None = None) -> Any:
+_KEY_NUMBERS: Memo[tuple[KeyNumber, ...]] = Memo(128)
+_DECISION_TABLES: Memo[Any] = Memo(256)
+_COMPARE_TABLES: Memo[tuple[Any, Any]] = Memo(64)
+_BILL_TABLES: Memo[Any] = Memo(128)
+_TIMELINE_TABLES: Memo[Any] = Memo(128)
+_LINK_TARGETS: Memo[tuple[tuple[str, str], ...]] = Memo(128)
+
+
+def key_numbers(design: Design) -> tuple[KeyNumber, ...]:
+    """Return the design's headline numbers from its one analysis."""
+    return _KEY_NUMBERS.get(design_hash(design), lambda: key_numbers_of(resources.analysis(design)))
+
+
+def decision_table(design: Design, phase: Phase) -> Any:
     """Return one phase's decisions as the table `ui.readonly.decision_table` draws."""
-    return _decision_table(key or design_hash(design), phase, design)
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _decision_table(key: str, phase: Phase, _design: Design) -> Any:
-    del key  # with `phase`, the cache key: the design's hash
-    return tables.arrow(
-        [
-            {"Decision": row.label, "Value": sanitize.cell(row.value)}
-            for row in phase_decisions(_design, phase)
-        ]
+    return _DECISION_TABLES.get(
+        (design_hash(design), phase),
+        lambda: tables.arrow(
+            [
+                {"Decision": row.label, "Value": sanitize.cell(row.value)}
+                for row in phase_decisions(design, phase)
+            ]
+        ),
     )
 
 
 def compare_tables(left: Design, right: Design) -> tuple[Any, Any]:
     """Return the decisions and the key numbers that differ between two designs, as the compare
     page's two tables (each None when nothing differs)."""
-    return _compare_tables(design_hash(left), design_hash(right), left, right)
+    return _COMPARE_TABLES.get(
+        (design_hash(left), design_hash(right)), lambda: _compare_tables(left, right)
+    )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _compare_tables(
-    left_key: str, right_key: str, _left: Design, _right: Design
-) -> tuple[Any, Any]:
-    del left_key, right_key  # the designs' hashes
+def _compare_tables(left: Design, right: Design) -> tuple[Any, Any]:
     changed = [
         {"Part": row.section, "Decision": row.label, "Left": row.left, "Right": row.right}
-        for row in decisions_that_differ(_left, _right)
+        for row in decisions_that_differ(left, right)
     ]
     moved = [
         {"Number": row.label, "Left": row.left, "Right": row.right, "Change": row.change}
-        for row in numbers_that_differ(key_numbers(_left), key_numbers(_right))
+        for row in numbers_that_differ(key_numbers(left), key_numbers(right))
     ]
     return _cells(changed), _cells(moved)
 
@@ -83,14 +115,12 @@ def _cells(rows: list[dict[str, str]]) -> Any:
     )
 
 
-def bill_table(design: Design, key: str | None = None) -> Any:
+def bill_table(design: Design) -> Any:
     """Return the monthly bill's lines as the table `ui.panels.cost_panel` draws."""
-    return _bill_table(key or design_hash(design), design)
+    return _BILL_TABLES.get(design_hash(design), lambda: _bill_table(design))
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _bill_table(key: str, _design: Design) -> Any:
-    del key  # the design's hash
+def _bill_table(design: Design) -> Any:
     return tables.arrow(
         [
             {
@@ -98,20 +128,18 @@ def _bill_table(key: str, _design: Design) -> Any:
                 "$ per month": money(line.usd_per_month),
                 "once": money(line.one_off_usd) if line.one_off_usd else "",
             }
-            for line in resources.analysis(_design).bill.lines
+            for line in resources.analysis(design).bill.lines
         ]
     )
 
 
-def timeline_table(design: Design, key: str | None = None) -> Any:
+def timeline_table(design: Design) -> Any:
     """Return the request timeline's stages as the table `ui.panels.timeline_panel` draws."""
-    return _timeline_table(key or design_hash(design), design)
+    return _TIMELINE_TABLES.get(design_hash(design), lambda: _timeline_table(design))
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _timeline_table(key: str, _design: Design) -> Any:
-    del key  # the design's hash
-    t = resources.analysis(_design).timeline
+def _timeline_table(design: Design) -> Any:
+    t = resources.analysis(design).timeline
     return tables.arrow(
         [
             {
@@ -128,12 +156,10 @@ def _timeline_table(key: str, _design: Design) -> Any:
 def link_targets(design: Design) -> tuple[tuple[str, str], ...]:
     """Return (id, label) of every node a comment (or an own component) can name: the
     diagram's, built once per design rather than on every rerun of a comment thread."""
-    return _link_targets(design_hash(design), design)
+    return _LINK_TARGETS.get(design_hash(design), lambda: _link_targets(design))
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _link_targets(key: str, _design: Design) -> tuple[tuple[str, str], ...]:
-    del key  # the design's hash
+def _link_targets(design: Design) -> tuple[tuple[str, str], ...]:
     from diagrams.graph import link_targets as targets  # networkx: loaded where it is used
 
-    return tuple(targets(_design))
+    return tuple(targets(design))

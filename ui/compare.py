@@ -6,7 +6,6 @@ library presets them (two revisions of one design) before switching to the page.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Final, NamedTuple
 
 import streamlit as st
@@ -17,8 +16,10 @@ from db import AccessDenied, DesignNotFoundError, list_designs, list_revisions, 
 from playbook import Design, DesignError
 from playbook.labels import escape_markdown
 from ui import identity, library, state
+from ui.cached import Memo
 
 CURRENT: Final = 0  # the option that stands for the design being edited, never a saved id
+_REVISIONS: Memo[Design] = Memo(64)  # saved revisions read, by database, id, number and time
 
 
 class Side(NamedTuple):
@@ -92,17 +93,12 @@ def _revision(engine: Engine, *, side: str, design_id: int, title: str, user: st
         format_func=lambda n: f"Revision {n}" + (" (newest)" if n == numbers[0] else ""),
     )  # fmt: skip
     label = f"{side.capitalize()}: #{design_id} “{escape_markdown(title)}”, revision {revision}"
+    # A revision never changes once saved (a save adds a new one), so its design is read and
+    # parsed once per process, keyed on the database, the design, the number and when it was
+    # saved; whether this user may read it was checked just now by `list_revisions`.
     where = engine.url.render_as_string(hide_password=True)
-    saved_at = listed[revision].created_at
-    return Side(label, _saved_revision(where, design_id, revision, saved_at, engine, user))
-
-
-# A revision never changes once saved (a save adds a new one), so its design is read and
-# parsed once per process, keyed on the database, the design, the number and when it was
-# saved; whether this user may read it is checked on every rerun by `list_revisions` above.
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _saved_revision(
-    where: str, design_id: int, number: int, saved_at: datetime, _engine: Engine, _user: str
-) -> Design:
-    del where, saved_at  # with the id and number, the cache key
-    return load_design(_engine, design_id, revision=number, user=_user)
+    key = (where, design_id, revision, listed[revision].created_at.isoformat())
+    design = _REVISIONS.get(
+        key, lambda: load_design(engine, design_id, revision=revision, user=user)
+    )
+    return Side(label, design)
