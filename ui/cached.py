@@ -28,9 +28,12 @@ from playbook.compare import (
 )
 from playbook.design import Phase
 from playbook.format import duration, money
+from playbook.labels import PHASES as PHASE_NAMES
+from playbook.labels import escape_markdown
 from ui import resources, tables
 
 T = TypeVar("T")
+SEVERITY_NAMES = {"block": "Blocking", "warn": "Warning", "info": "Note"}
 
 
 class Memo(Generic[T]):
@@ -67,11 +70,40 @@ _COMPARE_TABLES: Memo[tuple[Any, Any]] = Memo(64)
 _BILL_TABLES: Memo[Any] = Memo(128)
 _TIMELINE_TABLES: Memo[Any] = Memo(128)
 _LINK_TARGETS: Memo[tuple[tuple[str, str], ...]] = Memo(128)
+_CRITIQUE_LINES: Memo[tuple[str, tuple[tuple[str, str], ...]]] = Memo(128)
+_METRIC_CELLS: Memo[tuple[tuple[str, str], ...]] = Memo(128)
 
 
 def key_numbers(design: Design) -> tuple[KeyNumber, ...]:
     """Return the design's headline numbers from its one analysis."""
     return _KEY_NUMBERS.get(design_hash(design), lambda: key_numbers_of(resources.analysis(design)))
+
+
+def metric_cells(design: Design) -> tuple[tuple[str, str], ...]:
+    """Return the headline numbers as (label escaped for Markdown, value shown) pairs."""
+    return _METRIC_CELLS.get(
+        design_hash(design),
+        lambda: tuple((escape_markdown(n.label), n.shown) for n in key_numbers(design)),
+    )
+
+
+def critique_lines(design: Design) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Return the rubric's verdict and each finding's severity and Markdown line (most severe
+    first), as the read-only critique draws them: the design's text escaped once per design."""
+    return _CRITIQUE_LINES.get(design_hash(design), lambda: _critique_lines(design))
+
+
+def _critique_lines(design: Design) -> tuple[str, tuple[tuple[str, str], ...]]:
+    review = resources.review(design)
+    lines = tuple(
+        (
+            finding.severity,
+            f"**{SEVERITY_NAMES[finding.severity]} · {PHASE_NAMES[finding.phase]}**: "
+            f"{escape_markdown(finding.message)}  \nFix: {escape_markdown(finding.fix)}",
+        )
+        for finding in review.findings
+    )
+    return f"**Verdict:** {escape_markdown(review.verdict)}", lines
 
 
 def decision_table(design: Design, phase: Phase) -> Any:

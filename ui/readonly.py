@@ -19,7 +19,6 @@ from playbook.rubric import Review
 from ui import cached, numbers, panels, resources, tables
 
 _ALERTS = {"block": st.error, "warn": st.warning, "info": st.info}
-_SEVERITY_NAMES = {"block": "Blocking", "warn": "Warning", "info": "Note"}
 
 
 def byline(design: Design) -> str:
@@ -45,12 +44,12 @@ def numbers_of(design: Design) -> tuple[KeyNumber, ...]:
 
 def key_metrics(design: Design, *, per_row: int = 4) -> None:
     """Draw the headline numbers as metrics, `per_row` to a row."""
-    found = numbers_of(design)
+    found = cached.metric_cells(design)
     for start in range(0, len(found), per_row):
-        for column, number in zip(
+        for column, (label, shown) in zip(
             st.columns(per_row), found[start : start + per_row], strict=False
         ):
-            column.metric(escape_markdown(number.label), number.shown)
+            column.metric(label, shown)
 
 
 def diagram(design: Design) -> None:
@@ -108,15 +107,12 @@ def critique_of(design: Design) -> Review:
 
 def critique(design: Design) -> None:
     """Draw the rubric's verdict and each finding with its fix, most severe first."""
-    review = critique_of(design)
-    st.markdown(f"**Verdict:** {escape_markdown(review.verdict)}")
-    if not review.findings:
+    verdict, lines = cached.critique_lines(design)  # escaped once per design
+    st.markdown(verdict)
+    if not lines:
         st.success("The rubric has nothing to say about this design.")
-    for finding in review.findings:
-        _ALERTS[finding.severity](
-            f"**{_SEVERITY_NAMES[finding.severity]} · {PHASE_NAMES[finding.phase]}**: "
-            f"{escape_markdown(finding.message)}  \nFix: {escape_markdown(finding.fix)}"
-        )
+    for severity, line in lines:
+        _ALERTS[severity](line)
 
 
 def all_numbers(design: Design) -> None:
