@@ -72,6 +72,8 @@ _TIMELINE_TABLES: Memo[Any] = Memo(128)
 _LINK_TARGETS: Memo[tuple[tuple[str, str], ...]] = Memo(128)
 _CRITIQUE_LINES: Memo[tuple[str, tuple[tuple[str, str], ...]]] = Memo(128)
 _METRIC_CELLS: Memo[tuple[tuple[str, str], ...]] = Memo(128)
+# The critique page's escaped lines of a rubric finding, by (design key, index in the review).
+FINDING_LINES: Memo[tuple[str, str]] = Memo(4096)
 
 
 def key_numbers(design: Design) -> tuple[KeyNumber, ...]:

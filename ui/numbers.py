@@ -22,13 +22,13 @@ def math(estimate: Estimate) -> None:
         st.caption("Sources: " + " · ".join(escape_markdown(s) for s in estimate.sources))
 
 
-def math_expander(estimate: Estimate, *, key: str, label: str = "Show the math") -> None:
+def math_expander(estimate: Estimate, *, key: str) -> None:
     """Draw an expander holding the estimate's math, drawn only while it is open.
 
     A page shows dozens of these and most stay closed: opening one reruns the page (the state
     under `key`), which then draws the math inside it.
     """
-    panel = st.expander(label, key=key, on_change="rerun")
+    panel = st.expander("Show the math", key=key, on_change="rerun")
     if panel.open:
         with panel:
             math(estimate)
