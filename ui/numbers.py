@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import streamlit as st
 
 from playbook import sanitize
 from playbook.estimates import Estimate
 from playbook.labels import escape_markdown
+
+
+@lru_cache(maxsize=2048)
+def _escaped_short(text: str) -> str:
+    return escape_markdown(text)
+
+
+def _escaped(text: str) -> str:
+    """Return `escape_markdown(text)`; a short text (a label, a verdict) is escaped once."""
+    # A page draws the same labels and verdicts on every rerun; long texts are not kept.
+    return _escaped_short(text) if len(text) <= 300 else escape_markdown(text)
 
 
 def math(estimate: Estimate) -> None:
@@ -39,7 +52,7 @@ def metric(
 ) -> None:
     """Draw one estimate as a metric with a 'show the math' expander (open state under `key`)."""
     st.metric(
-        escape_markdown(estimate.name), estimate.shown(), delta=delta, help=help,
+        _escaped(estimate.name), estimate.shown(), delta=delta, help=help,
         delta_color="off",
     )  # fmt: skip
     math_expander(estimate, key=key)
@@ -49,9 +62,9 @@ def verdict(ok: bool, text: str) -> None:
     """Draw one verdict line: green when a budget is met, red when it is broken."""
     # A verdict can name a design's own model or GPU: shown literally.
     if ok:
-        st.success(escape_markdown(text), icon=":material/check_circle:")
+        st.success(_escaped(text), icon=":material/check_circle:")
     else:
-        st.error(escape_markdown(text), icon=":material/error:")
+        st.error(_escaped(text), icon=":material/error:")
 
 
 def grid(estimates: tuple[Estimate, ...] | list[Estimate], *, key: str, per_row: int = 2) -> None:
