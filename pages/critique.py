@@ -12,7 +12,7 @@ from playbook.design import catalog_for
 from playbook.labels import PHASES
 from playbook.llm_budget import Standing
 from playbook.rubric import SEVERITIES, Finding, PhaseScore, Review
-from ui import cached, critic_budget, critic_config, identity, navigation, numbers, resources, state
+from ui import cached, critic_budget, critic_config, identity, navigation, numbers, state
 
 ANSWER = "critique_answer"  # plain key: the last LLM answer, which survives page changes
 MODEL = "critique_model"  # plain key: the model name typed, re-seeded into the widget
@@ -252,7 +252,7 @@ st.caption(
 )
 design = state.design()
 design_key = hashlib.sha256(design.model_dump_json().encode()).hexdigest()
-review = resources.review(design)
+review = cached.review(design)
 # The review is the design's cached analysis's: the same finding objects on every rerun, and
 # in the merged review below. Their lines are escaped once per design (ui.cached).
 RUBRIC_INDEX = {id(finding): index for index, finding in enumerate(review.findings)}

@@ -5,7 +5,7 @@ import streamlit as st
 from playbook.analysis import design_hash
 from playbook.catalog import ids, load_catalog, name_of
 from playbook.labels import INDEXES, compact_number
-from ui import charts, frame, navigation, numbers, resources, state, widgets
+from ui import cached, charts, frame, navigation, numbers, state, widgets
 
 frame.phase_header("retrieval", ask="Anchor retrieval on chunk count and a recall@k target.")
 
@@ -60,7 +60,7 @@ else:
 
     with panel:
         st.markdown("**Numbers** for these choices")
-        found = resources.analysis(state.design())
+        found = cached.analysis(state.design())
         report = found.retrieval
         assert report is not None  # this branch runs only when the design uses RAG
         for name, estimate in (

@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from playbook import Design, sanitize
-from playbook.analysis import design_hash
+from playbook.analysis import DesignAnalysis, design_hash
 from playbook.compare import (
     KeyNumber,
     decisions_that_differ,
@@ -30,6 +30,7 @@ from playbook.design import Phase
 from playbook.format import duration, money
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
+from playbook.rubric import Review
 from ui import resources, tables
 
 T = TypeVar("T")
@@ -64,6 +65,7 @@ class Memo(Generic[T]):
             self._items.clear()
 
 
+_ANALYSES: Memo[DesignAnalysis] = Memo(64)
 _KEY_NUMBERS: Memo[tuple[KeyNumber, ...]] = Memo(128)
 _DECISION_TABLES: Memo[Any] = Memo(256)
 _COMPARE_TABLES: Memo[tuple[Any, Any]] = Memo(64)
@@ -74,6 +76,17 @@ _CRITIQUE_LINES: Memo[tuple[str, tuple[tuple[str, str], ...]]] = Memo(128)
 _METRIC_CELLS: Memo[tuple[tuple[str, str], ...]] = Memo(128)
 # The critique page's escaped lines of a rubric finding, by (design key, index in the review).
 FINDING_LINES: Memo[tuple[str, str]] = Memo(4096)
+
+
+def analysis(design: Design) -> DesignAnalysis:
+    """Return `resources.analysis(design)`, the design's one analysis, without the 0.1-0.3 ms a
+    hit of Streamlit's cache costs: the pages read it several times a rerun."""
+    return _ANALYSES.get(design_hash(design), lambda: resources.analysis(design))
+
+
+def review(design: Design) -> Review:
+    """Return the rubric's review of the design: its one analysis's."""
+    return analysis(design).review
 
 
 def key_numbers(design: Design) -> tuple[KeyNumber, ...]:

@@ -1,6 +1,7 @@
 """The numbers panels of the Model and Serving pages: verdicts, metrics with math, and charts.
 
-Every number drawn here is read from the design's one analysis (`resources.analysis`).
+Every number drawn here is read from the design's one analysis (`resources.analysis`, through
+`ui.cached.analysis`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _checks(found: DesignAnalysis, *ids: str) -> None:
 
 def cost_panel(design: Design) -> None:
     """Draw the design's monthly bill line by line against the ceilings, and each class's bill."""
-    found = resources.analysis(design)
+    found = cached.analysis(design)
     bill, c = found.bill, design.constraints
     if not bill.state.ok:
         reason = escape_markdown(bill.state.reason or "")
@@ -68,7 +69,7 @@ def cost_panel(design: Design) -> None:
 
 def timeline_panel(design: Design) -> None:
     """Draw the request timeline stage by stage, and the latency verdicts against Phase 1."""
-    found = resources.analysis(design)
+    found = cached.analysis(design)
     t = found.timeline
     _checks(found, "ttft", "itl", "total_response")
     # The path and a routed model can name the design's own model: user text.
@@ -97,7 +98,7 @@ def timeline_panel(design: Design) -> None:
 
 def serving_panel(design: Design) -> None:
     """Draw whether the model fits, whether it carries the load, its replicas, and the math."""
-    found = resources.analysis(design)
+    found = cached.analysis(design)
     capacity = found.capacity
     if capacity is None:
         return
@@ -211,7 +212,7 @@ def planner_panel(design: Design) -> None:
         if not found.rows:
             st.warning(escape_markdown(found.reason))
             return
-        before = resources.analysis(design).timeline.before_model_ms
+        before = cached.analysis(design).timeline.before_model_ms
         st.caption(
             f"{found.evaluated} configurations tried for this model (GPU × GPUs per replica × "
             "weight and KV precision), each with this design's engine options; the first token "

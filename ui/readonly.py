@@ -102,7 +102,7 @@ def all_numbers_panel(design: Design, *, key: str) -> None:
 
 def critique_of(design: Design) -> Review:
     """Return the rubric's review of the design: its analysis's."""
-    return resources.review(design)
+    return cached.review(design)
 
 
 def critique(design: Design) -> None:
@@ -120,7 +120,7 @@ def all_numbers(design: Design) -> None:
     panels.cost_panel(design)
     panels.serving_panel(design)
     panels.timeline_panel(design)
-    report = resources.analysis(design).retrieval
+    report = cached.analysis(design).retrieval
     if report is not None:
         found = [report.chunks, report.embedding_storage, report.embedding_cost]
         found += [report.index_memory, report.query_latency]

@@ -62,3 +62,11 @@ def test_the_timeline_table_has_a_row_per_stage() -> None:
 
     steps = resources.analysis(SELF_HOSTED).timeline.steps
     assert [row["where"] for row in table.to_pylist()] == [step.node for step in steps]
+
+
+def test_the_analysis_is_the_one_resources_computes() -> None:
+    found = cached.analysis(SELF_HOSTED)
+
+    assert found is cached.analysis(SELF_HOSTED)
+    assert found == resources.analysis(SELF_HOSTED)
+    assert cached.review(SELF_HOSTED) is found.review
