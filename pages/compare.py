@@ -4,9 +4,7 @@ diagrams side by side."""
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from playbook import sanitize
-from playbook.compare import decisions_that_differ, numbers_that_differ
-from ui import compare, diagram_viewer, readonly, resources, tables
+from ui import cached, compare, diagram_viewer, identity, resources
 
 st.title("Compare")
 st.caption(
@@ -21,41 +19,28 @@ except (SQLAlchemyError, ValueError):
 
 left_column, right_column = st.columns(2, gap="medium")
 listed: dict[str, dict[int, str]] = {}  # one library search per query in this rerun
+user = identity.user_id()  # read once: it checks the secrets for sign-in every time
 with left_column, st.container(border=True):
-    left = compare.pick(engine, side="left", listed=listed)
+    left = compare.pick(engine, side="left", listed=listed, user=user)
 with right_column, st.container(border=True):
-    right = compare.pick(engine, side="right", listed=listed)
+    right = compare.pick(engine, side="right", listed=listed, user=user)
 if left is None or right is None:
     st.stop()
 
 
-def _table(rows: list[dict[str, object]], *, empty: str) -> None:
-    if rows:
-        cells = [{key: sanitize.cell(str(value)) for key, value in row.items()} for row in rows]
-        tables.dataframe(cells, hide_index=True, width="stretch", height="content")
+def _table(table: object, *, empty: str) -> None:
+    if table is not None:
+        st.dataframe(table, hide_index=True, width="stretch", height="content")
     else:
         st.info(empty, icon=":material/drag_handle:")
 
 
+# Both tables are built once per pair of designs (on their hashes), not on every rerun.
+changed, moved = cached.compare_tables(left.design, right.design)
 st.subheader("Decisions that differ")
-changed = decisions_that_differ(left.design, right.design)
-_table(
-    [
-        {"Part": row.section, "Decision": row.label, "Left": row.left, "Right": row.right}
-        for row in changed
-    ],
-    empty="No decision differs.",
-)
-
+_table(changed, empty="No decision differs.")
 st.subheader("Numbers that differ")
-moved = numbers_that_differ(readonly.numbers_of(left.design), readonly.numbers_of(right.design))
-_table(
-    [
-        {"Number": row.label, "Left": row.left, "Right": row.right, "Change": row.change}
-        for row in moved
-    ],
-    empty="No key number differs.",
-)
+_table(moved, empty="No key number differs.")
 
 st.subheader("Diagrams")
 for column_index, (column, side) in enumerate(

@@ -12,7 +12,7 @@ from playbook.design import catalog_for
 from playbook.labels import PHASES
 from playbook.llm_budget import Standing
 from playbook.rubric import SEVERITIES, Finding, PhaseScore, Review
-from ui import critic_budget, critic_config, identity, navigation, numbers, resources, state
+from ui import cached, critic_budget, critic_config, identity, navigation, numbers, state
 
 ANSWER = "critique_answer"  # plain key: the last LLM answer, which survives page changes
 MODEL = "critique_model"  # plain key: the model name typed, re-seeded into the widget
@@ -37,32 +37,66 @@ def _verdict(review: Review) -> None:
         st.success(text, icon=":material/check_circle:")
 
 
-def _finding(finding: Finding) -> None:
+def _lines(finding: Finding) -> tuple[str, str]:
+    """Return a finding's Markdown line and its caption ("" for none), its text escaped."""
     llm_badge = " :violet-badge[:material/smart_toy: LLM]" if finding.source == "llm" else ""
-    st.markdown(
+    head = (
         f"{SEVERITY_BADGES[finding.severity]}{llm_badge} `{finding.rule_id}`  \n"
         f"{critic.plain(finding.message)}"
     )
     where = [f"component {finding.component}"] if finding.component else []
     where += [f"constraint {finding.constraint}"] if finding.constraint else []
     fix = f"Fix: {finding.fix}" if finding.fix else ""
-    if caption := " · ".join([fix, *where] if fix else where):
-        st.caption(critic.plain(caption))
+    caption = " · ".join([fix, *where] if fix else where)
+    return head, critic.plain(caption) if caption else ""
+
+
+def _finding(finding: Finding, *, math_key: str, lines: tuple[str, str]) -> None:
+    head, caption = lines
+    st.markdown(head)
+    if caption:
+        st.caption(caption)
     if finding.numbers:
-        with st.expander("Show the math", icon=":material/calculate:"):
-            for estimate in finding.numbers:
-                st.markdown(f"**{critic.plain(estimate.name)}**: {estimate.shown()}")
-                numbers.math(estimate)
+        # Drawn only while open (a rerun on opening): most stay closed, and there are dozens.
+        panel = st.expander(
+            "Show the math", icon=":material/calculate:", key=math_key, on_change="rerun"
+        )
+        if panel.open:
+            with panel:
+                for estimate in finding.numbers:
+                    st.markdown(f"**{critic.plain(estimate.name)}**: {estimate.shown()}")
+                    numbers.math(estimate)
 
 
-def _phase(score: PhaseScore, findings: list[Finding]) -> None:
+def _math_keys(findings: tuple[Finding, ...]) -> list[str]:
+    """Return the key of each finding's "Show the math" expander: its rule and phase, and a count
+    for a rule that fires more than once, so an open expander stays with its finding when the
+    severity filter or an LLM answer changes the findings around it."""
+    seen: dict[tuple[str, str], int] = {}
+    keys = []
+    for finding in findings:
+        name = (finding.phase, finding.rule_id)
+        seen[name] = seen.get(name, 0) + 1
+        keys.append(f"math.critique.{finding.phase}.{finding.rule_id}.{seen[name]}")
+    return keys
+
+
+def _lines_of(finding: Finding) -> tuple[str, str]:
+    """Return `_lines(finding)`, escaped once per design for the rubric's own findings."""
+    index = RUBRIC_INDEX.get(id(finding))  # the rubric's findings are this run's `review`'s
+    if index is None:
+        return _lines(finding)  # an LLM finding: drawn from its own text
+    return cached.FINDING_LINES.get((design_key, index), lambda: _lines(finding))
+
+
+def _phase(score: PhaseScore, findings: list[tuple[Finding, str]]) -> None:
     spec = navigation.spec_of(score.phase)
     with st.container(border=True):
         st.markdown(f"#### {PHASES[score.phase]} · {score.score}/4")
         if score.next_level:
             st.caption(critic.plain(score.next_level))
-        for finding in findings:
-            _finding(finding)
+        for finding, key in findings:
+            _finding(finding, math_key=key, lines=_lines_of(finding))
         if not findings:
             st.caption("Nothing at the severities shown.")
         st.page_link(spec.path, label=f"Fix it in {spec.title}", icon=":material/edit:")
@@ -218,7 +252,10 @@ st.caption(
 )
 design = state.design()
 design_key = hashlib.sha256(design.model_dump_json().encode()).hexdigest()
-review = resources.review(design)
+review = cached.review(design)
+# The review is the design's cached analysis's: the same finding objects on every rerun, and
+# in the merged review below. Their lines are escaped once per design (ui.cached).
+RUBRIC_INDEX = {id(finding): index for index, finding in enumerate(review.findings)}
 
 _verdict(review)
 chosen = st.pills(
@@ -232,8 +269,9 @@ st.divider()
 _llm_section(design_key, review)
 answer = _stored(design_key)
 merged = critic.merge(review, answer.answer) if answer else review
+keyed = list(zip(merged.findings, _math_keys(merged.findings), strict=True))
 with phases:
     for score in merged.scores:
         _phase(
-            score, [f for f in merged.findings if f.phase == score.phase and f.severity in chosen]
+            score, [(f, key) for f, key in keyed if f.phase == score.phase and f.severity in chosen]
         )

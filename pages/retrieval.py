@@ -5,7 +5,7 @@ import streamlit as st
 from playbook.analysis import design_hash
 from playbook.catalog import ids, load_catalog, name_of
 from playbook.labels import INDEXES, compact_number
-from ui import charts, frame, navigation, numbers, resources, state, widgets
+from ui import cached, charts, frame, navigation, numbers, state, widgets
 
 frame.phase_header("retrieval", ask="Anchor retrieval on chunk count and a recall@k target.")
 
@@ -60,19 +60,29 @@ else:
 
     with panel:
         st.markdown("**Numbers** for these choices")
-        found = resources.analysis(state.design())
+        found = cached.analysis(state.design())
         report = found.retrieval
         assert report is not None  # this branch runs only when the design uses RAG
-        for estimate in (report.chunks, report.embedding_storage, report.embedding_cost):
-            numbers.metric(estimate)
-        numbers.metric(report.index_memory, help="Memory the chosen ANN index holds in RAM.")
-        numbers.metric(report.query_latency)
+        for name, estimate in (
+            ("chunks", report.chunks),
+            ("embedding_storage", report.embedding_storage),
+            ("embedding_cost", report.embedding_cost),
+        ):
+            numbers.metric(estimate, key=f"math.retrieval.{name}")
+        numbers.metric(
+            report.index_memory, key="math.retrieval.index_memory",
+            help="Memory the chosen ANN index holds in RAM.",
+        )  # fmt: skip
+        numbers.metric(report.query_latency, key="math.retrieval.query_latency")
         if report.rerank_latency is not None:
-            numbers.metric(report.rerank_latency)
+            numbers.metric(report.rerank_latency, key="math.retrieval.rerank_latency")
         for line_id in ("query_embeddings", "ingestion_embeddings", "reranker", "vector_index"):
             line = found.bill.line(line_id)
             if line is not None:
-                numbers.metric(line.estimate, help="Its line in the monthly bill (Model page).")
+                numbers.metric(
+                    line.estimate, key=f"math.bill.{line_id}",
+                    help="Its line in the monthly bill (Model page).",
+                )  # fmt: skip
         st.caption("Index memory by index type (GiB)")
         by_index = report.index_memory_by_index
         charts.draw_once(

@@ -31,13 +31,12 @@ from db import (
     resolve_comment,
     shared_comment_page,
 )
-from diagrams.graph import link_targets
 from playbook import Design
 from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
 from playbook.rubric import Finding
-from ui import identity, readonly, resources, state
+from ui import cached, identity, readonly, resources, state
 
 RUBRIC_AUTHOR: Final = "Rubric"
 PAGE_SIZE: Final = 20
@@ -270,7 +269,7 @@ def _thread_view(thread: Thread, design: Design, *, prefix: str) -> None:
         (st.success if ok else st.error)(text)
     page = thread.page(int(st.session_state.get(_key(prefix, "offset"), 0)))
     st.session_state[_key(prefix, "offset")] = page.offset  # clamped: stays on the last page
-    names = dict(link_targets(design))
+    names = dict(cached.link_targets(design))  # built once per design
     st.caption(f"{page.open:,} open, {page.total - page.open:,} resolved")
     for comment in page.items:
         _show(comment, prefix=prefix, thread=thread, names=names)

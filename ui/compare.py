@@ -16,8 +16,10 @@ from db import AccessDenied, DesignNotFoundError, list_designs, list_revisions, 
 from playbook import Design, DesignError
 from playbook.labels import escape_markdown
 from ui import identity, library, state
+from ui.cached import Memo
 
 CURRENT: Final = 0  # the option that stands for the design being edited, never a saved id
+_REVISIONS: Memo[Design] = Memo(64)  # saved revisions read, by database, id, number and time
 
 
 class Side(NamedTuple):
@@ -41,18 +43,22 @@ def _default(side: str, options: list[int]) -> int:
 
 
 def pick(
-    engine: Engine, *, side: str, listed: dict[str, dict[int, str]] | None = None
+    engine: Engine,
+    *,
+    side: str,
+    listed: dict[str, dict[int, str]] | None = None,
+    user: str | None = None,
 ) -> Side | None:
     """Draw one side's pickers and return its design, or None after showing why it cannot load.
 
     `listed` holds this rerun's search results by query: two sides with the same query (the
-    usual empty one) read the library once.
+    usual empty one) read the library once. `user` (default: who is signed in) is the reader.
     """
     st.markdown(f"**{side.capitalize()}**")
     query = st.text_input(
         "Find a saved design", key=f"compare.{side}.query", placeholder="title, scenario or author"
     )
-    user = identity.user_id()
+    user = identity.user_id() if user is None else user
     listed = {} if listed is None else listed
     if query not in listed:
         found = list_designs(engine, query=query, limit=50, user=user).items
@@ -71,19 +77,28 @@ def pick(
         )  # fmt: skip
         if chosen == CURRENT:
             return Side(f"{side.capitalize()}: your current design", state.design())
-        return _revision(engine, side=side, design_id=chosen, title=titles[chosen])
+        return _revision(engine, side=side, design_id=chosen, title=titles[chosen], user=user)
     except (DesignNotFoundError, DesignError, AccessDenied, SQLAlchemyError) as exc:
         st.error(f"Cannot show this side: {escape_markdown(str(exc))}", icon=":material/error:")
         return None
 
 
-def _revision(engine: Engine, *, side: str, design_id: int, title: str) -> Side:
-    user = identity.user_id()
-    numbers = sorted((r.number for r in list_revisions(engine, design_id, user=user)), reverse=True)
+def _revision(engine: Engine, *, side: str, design_id: int, title: str, user: str) -> Side:
+    # Read on every rerun: who may read the design, and which revisions it has now.
+    listed = {r.number: r for r in list_revisions(engine, design_id, user=user)}
+    numbers = sorted(listed, reverse=True)
     _seed(f"compare.{side}.revision", numbers, numbers[0])
     revision = st.selectbox(
         "Revision", numbers, key=f"compare.{side}.revision",
         format_func=lambda n: f"Revision {n}" + (" (newest)" if n == numbers[0] else ""),
     )  # fmt: skip
     label = f"{side.capitalize()}: #{design_id} “{escape_markdown(title)}”, revision {revision}"
-    return Side(label, load_design(engine, design_id, revision=revision, user=user))
+    # A revision never changes once saved (a save adds a new one), so its design is read and
+    # parsed once per process, keyed on the database, the design, the number and when it was
+    # saved; whether this user may read it was checked just now by `list_revisions`.
+    where = engine.url.render_as_string(hide_password=True)
+    key = (where, design_id, revision, listed[revision].created_at.isoformat())
+    design = _REVISIONS.get(
+        key, lambda: load_design(engine, design_id, revision=revision, user=user)
+    )
+    return Side(label, design)

@@ -58,14 +58,19 @@ class CriticConfig(NamedTuple):
     budget: Budget = Budget(models=(DEFAULT_MODEL,))
 
 
-def _setting(name: str) -> str | None:
-    value = os.environ.get(name)
-    if value:
-        return value
+def _settings() -> dict[str, str | None]:
+    """Return every setting: the environment's, else the secrets file's, else None."""
+    found = {name: os.environ.get(name) or None for name in SETTINGS}
     try:
-        found = st.secrets.get(name)
-    except FileNotFoundError:  # no secrets file, or one that does not parse
-        return None
+        for name in [name for name, value in found.items() if value is None]:
+            found[name] = _plain(st.secrets.get(name))
+    except FileNotFoundError:  # no secrets file, or one that does not parse: no more to read
+        # Stopped at the first: without a file, each read of st.secrets looks for one again.
+        pass
+    return found
+
+
+def _plain(found: object) -> str | None:
     if isinstance(found, list | tuple) and all(isinstance(item, str) for item in found):
         found = ",".join(found)  # LLM_MODELS = ["gpt-4o-mini", "gpt-4o"]
     elif isinstance(found, int | float) and not isinstance(found, bool):
@@ -78,7 +83,7 @@ def load(*, model: str | None = None) -> CriticConfig:
 
     A model that is not on the allowed list gives no endpoint and says why in `problem`.
     """
-    settings = {name: _setting(name) for name in SETTINGS}
+    settings = _settings()
     configured = (settings["OPENAI_MODEL"] or DEFAULT_MODEL).strip()
     try:
         budget = budget_from(settings, default_model=configured)

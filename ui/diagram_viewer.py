@@ -20,7 +20,9 @@ from diagrams import DiagramTooLargeError, DotNotFoundError, findings_from_revie
 from diagrams.overview import overview_dot
 from diagrams.svg import safe_svg
 from playbook import Design, dump_design, parse_design
+from playbook.analysis import design_hash
 from ui import resources
+from ui.cached import Memo
 
 __all__ = ["DEFAULT_HEIGHT", "MIN_LABEL_PX", "Level", "diagram", "show_dot"]
 
@@ -40,6 +42,12 @@ _VIEWER = st.components.v2.component(
     css=(_STATIC / "diagram_viewer.css").read_text(encoding="utf-8"),
     js=(_STATIC / "diagram_viewer.js").read_text(encoding="utf-8"),
 )
+
+
+# In front of the Streamlit caches below, which stay the ones that compute: plain memos of the
+# DOT by design and the SVG by DOT, for the pages that draw a diagram on every rerun.
+_DOTS: Memo[str] = Memo(64)
+_SVGS: Memo[str] = Memo(32)
 
 
 @st.cache_data(max_entries=32, show_spinner="Laying the diagram out with Graphviz…")
@@ -68,7 +76,8 @@ def show_dot(
         st.caption(NO_DOT_NOTE)
         return None
     try:
-        svg = _svg(dot_source)
+        # The memo first: a hit of st.cache_data hashes the whole DOT text and unpickles the SVG.
+        svg = _SVGS.get(dot_source, lambda: _svg(dot_source))
     except (DotNotFoundError, graphviz.CalledProcessError) as exc:
         st.graphviz_chart(dot_source, width="stretch")
         st.caption(f"Graphviz could not lay this diagram out ({exc}); the browser drew it.")
@@ -88,13 +97,17 @@ def diagram(
     picked: str | None = None,
 ) -> str | None:
     """Draw `design`'s diagram (full or overview); return the component just clicked, if any."""
-    design_json = dump_design(design)
     try:
-        dot = resources.diagram_dot(design_json) if level == "full" else _overview(design_json)
+        dot = _DOTS.get((design_hash(design), level), lambda: _dot(design, level))
     except DiagramTooLargeError as exc:
         st.warning(f"No diagram: {exc}.", icon=":material/warning:")
         return None
     return show_dot(dot, key=key, height=height, picked=picked)
+
+
+def _dot(design: Design, level: Level) -> str:
+    design_json = dump_design(design)
+    return resources.diagram_dot(design_json) if level == "full" else _overview(design_json)
 
 
 def _ignore() -> None:

@@ -6,10 +6,12 @@ from datetime import date
 
 import streamlit as st
 
+from playbook.analysis import design_hash
 from playbook.design import Design, catalog_for
 from playbook.drift import Drift, catalog_at, catalog_drift
 from playbook.estimates.cost import cost_report
 from playbook.labels import escape_markdown
+from ui.cached import Memo
 
 
 def changes(design: Design, *, today: date | None = None) -> tuple[list[Drift], str]:
@@ -25,10 +27,21 @@ def changes(design: Design, *, today: date | None = None) -> tuple[list[Drift], 
 
 def announce(design: Design) -> None:
     """Show a notice of retired models and changed prices, if `design` has any."""
-    found, cost = changes(design)
+    # The shared view draws it on every rerun: worked out once per design and day.
+    today = date.today()
+    notice = _NOTICES.get((design_hash(design), today), lambda: _notice(design, today))
+    if notice:
+        st.warning(notice, icon=":material/update:")
+
+
+def _notice(design: Design, today: date) -> str:
+    found, cost = changes(design, today=today)
     if not found:
-        return
+        return ""
     lines = [f"- {escape_markdown(drift.message)}" for drift in found]
     lines += [f"- {escape_markdown(cost)}"] if cost else []
     head = "**Since this design was saved, the catalog changed.** Every number shown uses today's."
-    st.warning("\n".join([head, *lines]), icon=":material/update:")
+    return "\n".join([head, *lines])
+
+
+_NOTICES: Memo[str] = Memo(128)

@@ -19,6 +19,7 @@ from ui import drafts, identity, library, library_detail, resources, state
 
 MAX_IMPORT_MB = 5
 PAGE_SIZE = 50
+IMPORT_OPEN = "library.import_open"  # the import expander's open state
 
 
 class Filters(NamedTuple):
@@ -247,8 +248,15 @@ def _import() -> None:
 
 
 def import_box() -> None:
-    """Draw the JSON import: validated whole, saved whole or not at all."""
-    with st.expander("Import a design from JSON", icon=":material/upload_file:"):
+    """Draw the JSON import: validated whole, saved whole or not at all; its uploader and button
+    only while the expander is open (opening it reruns the page)."""
+    panel = st.expander(
+        "Import a design from JSON", icon=":material/upload_file:", key=IMPORT_OPEN,
+        on_change="rerun",
+    )  # fmt: skip
+    if not panel.open:
+        return
+    with panel:
         st.file_uploader(
             "Design JSON (exported from this app)", type=["json"], key="library.import_file",
             max_upload_size=MAX_IMPORT_MB,

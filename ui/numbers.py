@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import streamlit as st
 
 from playbook import sanitize
 from playbook.estimates import Estimate
 from playbook.labels import escape_markdown
+
+
+@lru_cache(maxsize=2048)
+def _escaped_short(text: str) -> str:
+    return escape_markdown(text)
+
+
+def _escaped(text: str) -> str:
+    """Return `escape_markdown(text)`; a short text (a label, a verdict) is escaped once."""
+    # A page draws the same labels and verdicts on every rerun; long texts are not kept.
+    return _escaped_short(text) if len(text) <= 300 else escape_markdown(text)
 
 
 def math(estimate: Estimate) -> None:
@@ -22,30 +35,43 @@ def math(estimate: Estimate) -> None:
         st.caption("Sources: " + " · ".join(escape_markdown(s) for s in estimate.sources))
 
 
-def metric(estimate: Estimate, *, help: str | None = None, delta: str | None = None) -> None:
-    """Draw one estimate as a metric with an expandable 'show the math'."""
+def math_expander(estimate: Estimate, *, key: str) -> None:
+    """Draw an expander holding the estimate's math, drawn only while it is open.
+
+    A page shows dozens of these and most stay closed: opening one reruns the page (the state
+    under `key`), which then draws the math inside it.
+    """
+    panel = st.expander("Show the math", key=key, on_change="rerun")
+    if panel.open:
+        with panel:
+            math(estimate)
+
+
+def metric(
+    estimate: Estimate, *, key: str, help: str | None = None, delta: str | None = None
+) -> None:
+    """Draw one estimate as a metric with a 'show the math' expander (open state under `key`)."""
     st.metric(
-        escape_markdown(estimate.name), estimate.shown(), delta=delta, help=help,
+        _escaped(estimate.name), estimate.shown(), delta=delta, help=help,
         delta_color="off",
     )  # fmt: skip
-    with st.expander("Show the math"):
-        math(estimate)
+    math_expander(estimate, key=key)
 
 
 def verdict(ok: bool, text: str) -> None:
     """Draw one verdict line: green when a budget is met, red when it is broken."""
     # A verdict can name a design's own model or GPU: shown literally.
     if ok:
-        st.success(escape_markdown(text), icon=":material/check_circle:")
+        st.success(_escaped(text), icon=":material/check_circle:")
     else:
-        st.error(escape_markdown(text), icon=":material/error:")
+        st.error(_escaped(text), icon=":material/error:")
 
 
-def grid(estimates: tuple[Estimate, ...] | list[Estimate], *, per_row: int = 2) -> None:
-    """Draw estimates as metrics, `per_row` to a row, each with its math."""
+def grid(estimates: tuple[Estimate, ...] | list[Estimate], *, key: str, per_row: int = 2) -> None:
+    """Draw estimates as metrics, `per_row` to a row, each with its math (keys `key.<n>`)."""
     for start in range(0, len(estimates), per_row):
-        for column, estimate in zip(
-            st.columns(per_row), estimates[start : start + per_row], strict=False
+        for offset, (column, estimate) in enumerate(
+            zip(st.columns(per_row), estimates[start : start + per_row], strict=False)
         ):
             with column:
-                metric(estimate)
+                metric(estimate, key=f"{key}.{start + offset}")

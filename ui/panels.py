@@ -1,6 +1,7 @@
 """The numbers panels of the Model and Serving pages: verdicts, metrics with math, and charts.
 
-Every number drawn here is read from the design's one analysis (`resources.analysis`).
+Every number drawn here is read from the design's one analysis (`resources.analysis`, through
+`ui.cached.analysis`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from playbook.estimates.charts import LoadPoint
 from playbook.format import duration, money
 from playbook.labels import MODEL_KINDS_SHORT, PRECISIONS, escape_markdown
 from playbook.planner import PlanRow
-from ui import charts, numbers, resources, state, tables
+from ui import cached, charts, numbers, resources, state, tables
 
 # The open state of the math expanders: their contents are drawn only while they are open.
 BILL_MATH = "numbers.bill_math_open"
@@ -30,32 +31,24 @@ def _checks(found: DesignAnalysis, *ids: str) -> None:
 
 def cost_panel(design: Design) -> None:
     """Draw the design's monthly bill line by line against the ceilings, and each class's bill."""
-    found = resources.analysis(design)
+    found = cached.analysis(design)
     bill, c = found.bill, design.constraints
     if not bill.state.ok:
         reason = escape_markdown(bill.state.reason or "")
         st.error(f"Not priced as within: {reason}", icon=":material/error:")
     _checks(found, "cost_per_request", "cost_per_user")
-    numbers.metric(bill.total)
-    tables.dataframe(
-        [
-            {
-                "line": line.name,
-                "$ per month": money(line.usd_per_month),
-                "once": money(line.one_off_usd) if line.one_off_usd else "",
-            }
-            for line in bill.lines
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    numbers.metric(bill.total, key="math.bill.total")
+    st.dataframe(cached.bill_table(design), hide_index=True, width="stretch")
     lines_math = st.expander("Show the math of each line", key=BILL_MATH, on_change="rerun")
     for estimate in bill.estimates if lines_math.open else ():
         with lines_math:
             st.markdown(f"**{escape_markdown(estimate.name)}**: {estimate.shown()}")
             numbers.math(estimate)
     if bill.routing is not None:
-        numbers.metric(bill.routing.saving, help="The large model alone against the routed bill.")
+        numbers.metric(
+            bill.routing.saving, key="math.bill.saving",
+            help="The large model alone against the routed bill.",
+        )  # fmt: skip
     if bill.by_class:
         st.caption(
             f"Cost per month by model class (the ceiling is {money(c.cost_per_user_month_usd)} × "
@@ -76,7 +69,7 @@ def cost_panel(design: Design) -> None:
 
 def timeline_panel(design: Design) -> None:
     """Draw the request timeline stage by stage, and the latency verdicts against Phase 1."""
-    found = resources.analysis(design)
+    found = cached.analysis(design)
     t = found.timeline
     _checks(found, "ttft", "itl", "total_response")
     # The path and a routed model can name the design's own model: user text.
@@ -94,19 +87,7 @@ def timeline_panel(design: Design) -> None:
                 else f"{escape_markdown(t.large.state.reason or '')}."
             )
         )
-    tables.dataframe(
-        [
-            {
-                "stage": step.name + (" (beside the search)" if step.parallel_with else ""),
-                "where": step.node,
-                "time": duration(step.ms) if step.ms is not None else t.state.reason,
-                "before first token": "yes" if step.before_first_token else "no",
-            }
-            for step in t.steps
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(cached.timeline_table(design), hide_index=True, width="stretch")
     stages_math = st.expander("Show the math of each stage", key=STAGE_MATH, on_change="rerun")
     stages = (t.prompt_tokens, *(s.estimate for s in t.steps if s.estimate))
     for estimate in stages if stages_math.open else ():
@@ -117,7 +98,7 @@ def timeline_panel(design: Design) -> None:
 
 def serving_panel(design: Design) -> None:
     """Draw whether the model fits, whether it carries the load, its replicas, and the math."""
-    found = resources.analysis(design)
+    found = cached.analysis(design)
     capacity = found.capacity
     if capacity is None:
         return
@@ -133,7 +114,7 @@ def serving_panel(design: Design) -> None:
         f"Sizing {escape_markdown(report.role)}: {model} at "
         f"{PRECISIONS[report.setup.precision.id]} on {gpu}"
     )
-    numbers.grid(list(capacity.estimates))
+    numbers.grid(list(capacity.estimates), key="math.serving")
 
 
 def serving_charts(design: Design) -> None:
@@ -231,7 +212,7 @@ def planner_panel(design: Design) -> None:
         if not found.rows:
             st.warning(escape_markdown(found.reason))
             return
-        before = resources.analysis(design).timeline.before_model_ms
+        before = cached.analysis(design).timeline.before_model_ms
         st.caption(
             f"{found.evaluated} configurations tried for this model (GPU × GPUs per replica × "
             "weight and KV precision), each with this design's engine options; the first token "

@@ -11,15 +11,14 @@ import streamlit as st
 from db import SharedDesign
 from diagrams import DiagramTooLargeError
 from playbook import Design, dump_design, sanitize
-from playbook.compare import KeyNumber, decisions, key_numbers_of, phase_decisions
+from playbook.compare import KeyNumber, decisions
 from playbook.design import PHASES, Phase
 from playbook.labels import PHASES as PHASE_NAMES
 from playbook.labels import escape_markdown
 from playbook.rubric import Review
-from ui import numbers, panels, resources, tables
+from ui import cached, numbers, panels, resources, tables
 
 _ALERTS = {"block": st.error, "warn": st.warning, "info": st.info}
-_SEVERITY_NAMES = {"block": "Blocking", "warn": "Warning", "info": "Note"}
 
 
 def byline(design: Design) -> str:
@@ -39,18 +38,18 @@ def revision_line(shared: SharedDesign) -> str:
 
 
 def numbers_of(design: Design) -> tuple[KeyNumber, ...]:
-    """Return the design's headline numbers from its one analysis."""
-    return key_numbers_of(resources.analysis(design))
+    """Return the design's headline numbers from its one analysis (computed once per design)."""
+    return cached.key_numbers(design)
 
 
 def key_metrics(design: Design, *, per_row: int = 4) -> None:
     """Draw the headline numbers as metrics, `per_row` to a row."""
-    found = numbers_of(design)
+    found = cached.metric_cells(design)
     for start in range(0, len(found), per_row):
-        for column, number in zip(
+        for column, (label, shown) in zip(
             st.columns(per_row), found[start : start + per_row], strict=False
         ):
-            column.metric(escape_markdown(number.label), number.shown)
+            column.metric(label, shown)
 
 
 def diagram(design: Design) -> None:
@@ -65,13 +64,12 @@ def diagram(design: Design) -> None:
 
 def decision_table(design: Design, *, phase: Phase | None = None) -> None:
     """Draw one phase's decisions (or all of them) as a two-column table of plain text."""
-    rows = phase_decisions(design, phase) if phase else decisions(design)
-    tables.dataframe(
-        [{"Decision": row.label, "Value": sanitize.cell(row.value)} for row in rows],
-        hide_index=True,
-        width="stretch",
-        height="content",
-    )
+    if phase is None:
+        rows = [{"Decision": r.label, "Value": sanitize.cell(r.value)} for r in decisions(design)]
+        table = tables.arrow(rows)
+    else:
+        table = cached.decision_table(design, phase)  # built once per design and phase
+    st.dataframe(table, hide_index=True, width="stretch", height="content")
 
 
 def notes(design: Design, phase: Phase) -> None:
@@ -104,20 +102,17 @@ def all_numbers_panel(design: Design, *, key: str) -> None:
 
 def critique_of(design: Design) -> Review:
     """Return the rubric's review of the design: its analysis's."""
-    return resources.review(design)
+    return cached.review(design)
 
 
 def critique(design: Design) -> None:
     """Draw the rubric's verdict and each finding with its fix, most severe first."""
-    review = critique_of(design)
-    st.markdown(f"**Verdict:** {escape_markdown(review.verdict)}")
-    if not review.findings:
+    verdict, lines = cached.critique_lines(design)  # escaped once per design
+    st.markdown(verdict)
+    if not lines:
         st.success("The rubric has nothing to say about this design.")
-    for finding in review.findings:
-        _ALERTS[finding.severity](
-            f"**{_SEVERITY_NAMES[finding.severity]} · {PHASE_NAMES[finding.phase]}**: "
-            f"{escape_markdown(finding.message)}  \nFix: {escape_markdown(finding.fix)}"
-        )
+    for severity, line in lines:
+        _ALERTS[severity](line)
 
 
 def all_numbers(design: Design) -> None:
@@ -125,8 +120,11 @@ def all_numbers(design: Design) -> None:
     panels.cost_panel(design)
     panels.serving_panel(design)
     panels.timeline_panel(design)
-    report = resources.analysis(design).retrieval
+    report = cached.analysis(design).retrieval
     if report is not None:
         found = [report.chunks, report.embedding_storage, report.embedding_cost]
         found += [report.index_memory, report.query_latency]
-        numbers.grid([*found, *((report.rerank_latency,) if report.rerank_latency else ())])
+        numbers.grid(
+            [*found, *((report.rerank_latency,) if report.rerank_latency else ())],
+            key="math.retrieval",
+        )

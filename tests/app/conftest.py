@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.runtime.state.common import user_key_from_element_id
 from streamlit.testing.v1 import AppTest
 
 from ui import state
@@ -62,3 +63,17 @@ def diagram_of(at: AppTest) -> str:
 def has_node(svg: str, node_id: str) -> bool:
     """Whether the viewer's SVG draws the node `node_id`."""
     return f'data-node="{node_id}"' in svg
+
+
+def open_expanders(at: AppTest, label: str = "Show the math") -> int:
+    """Open every expander called `label` whose content is drawn only when opened (it has a
+    key), as a click on each would, and rerun; return how many were opened."""
+    keys = [
+        key
+        for expander in at.expander
+        if expander.label == label and (key := user_key_from_element_id(expander.proto.id))
+    ]
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    return len(keys)

@@ -7,10 +7,13 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from db import list_designs, load_design, save_design, save_revision
+from db import grant_access, list_designs, load_design, revoke_access, save_design, save_revision
 from playbook import Design, update_design
 from tests.app.conftest import viewer_data
 from tests.app.library_support import app_engine, click, open_library, save_as
+from ui import auth
+
+ADA, GRACE = "oidc:ada", "oidc:grace"
 
 
 @pytest.fixture
@@ -142,3 +145,20 @@ def test_compare_from_the_history_with_the_newest_picked_compares_it_with_the_on
 
     assert app.selectbox(key="compare.left.revision").value == 1
     assert app.selectbox(key="compare.right.revision").value == 2
+
+
+def test_a_revision_read_once_is_still_refused_after_its_access_is_withdrawn(
+    app: AppTest, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    design_id = save_design(engine, Design(title="Ada's design"), user=ADA).id
+    grant_access(engine, design_id, grantee=GRACE, role="reviewer", user=ADA)
+    monkeypatch.setattr(auth, "user_id", lambda: GRACE)  # Grace is signed in
+    app.switch_page("pages/compare.py").run()
+    _pick(app, "right", design=design_id, revision=1)
+    assert "“Ada's design”, revision 1" in app.caption[-1].value
+
+    revoke_access(engine, design_id, grantee=GRACE, user=ADA)
+    app.run()
+
+    assert "Cannot show this side" in app.error[0].value
+    assert not viewer_data(app)  # nothing of the design is drawn any more

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from db import llm_usage, make_engine
 from playbook import dump_design
 from playbook.llm_budget import Budget
-from tests.app.conftest import diagram_of
+from tests.app.conftest import diagram_of, open_expanders
 from tests.integration.fake_openai import (
     HOSTILE_ANSWER,
     FakeOpenAI,
@@ -112,11 +112,33 @@ def test_each_phase_links_to_the_page_that_edits_it(app: AppTest) -> None:
 
 def test_every_finding_with_numbers_can_show_its_math(app: AppTest) -> None:
     _critique(app)
+    closed = [expander for expander in app.expander if expander.label == "Show the math"]
+    assert closed
+    # Drawn only when opened: a closed expander holds nothing.
+    assert not any(md.value.startswith("**Formula:**") for e in closed for md in e.markdown)
+
+    opened = open_expanders(app)
 
     math = [expander for expander in app.expander if expander.label == "Show the math"]
-
-    assert math
+    assert opened == len(closed) == len(math)
     assert all(any(md.value.startswith("**Formula:**") for md in e.markdown) for e in math)
+
+
+def test_an_open_math_panel_stays_with_its_finding_when_the_filter_changes(
+    app: AppTest,
+) -> None:
+    app.toggle(key="constraints.on_prem").set_value(True).run()  # a blocking finding to keep
+    _critique(app)
+    app.button_group(key="critique.severity").set_value(["block"]).run()
+    opened = open_expanders(app)  # the math of the blocking findings only
+    blocking = [e.markdown[0].value for e in app.expander if e.label == "Show the math"]
+
+    app.button_group(key="critique.severity").set_value(["block", "warn", "info"]).run()
+
+    math = [e for e in app.expander if e.label == "Show the math"]
+    assert opened == len(blocking) > 0
+    assert len(math) > opened  # the other findings' panels are back, closed
+    assert [e.markdown[0].value for e in math if e.markdown] == blocking
 
 
 def test_the_severity_filter_hides_the_severities_not_chosen(app: AppTest) -> None:

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playbook.analysis.timeline import HOSTED_DEFAULT_NOTE
-from tests.app.conftest import diagram_of
+from tests.app.conftest import diagram_of, open_expanders
 
 
 def _hosted(app: AppTest, model_id: str) -> None:
@@ -59,6 +59,7 @@ def test_the_critique_shows_the_source_and_date_behind_a_first_token_over_budget
     _hosted(app, "gpt-5.4")
 
     app.switch_page("pages/critique.py").run()
+    open_expanders(app)  # the math (and its sources) is drawn once "Show the math" is opened
     shown = _captions(app)
 
     assert any("serving.ttft_over_budget" in str(md.value) for md in app.markdown)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from db import create_share_link, save_design
-from tests.app.conftest import APP
+from tests.app.conftest import APP, open_expanders
 from tests.app.library_support import app_engine
 from tests.hostile import hostile_design, live_parts
 from ui.navigation import SECTIONS, SHARED_PAGE
@@ -91,8 +91,11 @@ def test_a_page_renders_nothing_live_from_hostile_design_text(
     hostile_app: AppTest, page: str
 ) -> None:
     hostile_app.switch_page(page).run()
+    closed = _problems(hostile_app)
+    open_expanders(hostile_app)  # the math drawn only in an opened "Show the math"
 
     assert not hostile_app.exception, hostile_app.exception
+    assert closed == []
     assert _problems(hostile_app) == []
 
 

@@ -11,7 +11,7 @@ from playbook.analysis import analyze
 from playbook.compare import FIELD_LABELS
 from playbook.design import catalog_for
 from playbook.labels import escape_markdown
-from tests.app.conftest import APP
+from tests.app.conftest import APP, open_expanders
 from tests.app.library_support import app_engine
 from ui import panels
 
@@ -46,11 +46,15 @@ def test_the_shared_view_draws_only_the_open_phase_tab(app: AppTest) -> None:
 def test_every_number_with_its_math_is_drawn_when_opened(app: AppTest) -> None:
     visitor = _visit(app)
     assert not any(md.value.startswith("**Formula:**") for md in visitor.markdown)
+    headline = len(visitor.metric)  # the key numbers above the diagram, which have no math
 
     visitor.session_state["shared.numbers_open"] = True
     visitor.run()
+    metrics = [m.label for m in visitor.metric]
+    opened = open_expanders(visitor)  # each number's own "Show the math", drawn when opened
 
-    assert any(m.label == "Cost per month" for m in visitor.metric)
+    assert "Cost per month" in metrics
+    assert opened == len(metrics) - headline > 0
     assert any(md.value.startswith("**Formula:**") for md in visitor.markdown)
 
 

@@ -24,6 +24,7 @@ from db import (
 from playbook import Design, dump_design, update_design
 from playbook.labels import escape_markdown
 from tests.app.library_support import app_engine, click, listed_titles, open_library, save_as
+from ui import library_list
 
 
 @pytest.fixture
@@ -288,6 +289,13 @@ def test_export_offers_the_design_as_json(
     assert Design.model_validate(exported) == load_design(engine, design_id)
 
 
+def _open_import(app: AppTest) -> None:
+    open_library(app)
+    assert not app.file_uploader  # drawn only once its expander is opened
+    app.session_state[library_list.IMPORT_OPEN] = True
+    app.run()
+
+
 @pytest.mark.parametrize(
     ("content", "field"),
     [
@@ -299,7 +307,7 @@ def test_export_offers_the_design_as_json(
 def test_importing_a_bad_file_names_the_problem_and_saves_nothing(
     app: AppTest, engine: Engine, content: bytes, field: str
 ) -> None:
-    open_library(app)
+    _open_import(app)
 
     app.file_uploader(key="library.import_file").upload("bad.json", content, "application/json")
     click(app, "library.import")
@@ -311,7 +319,7 @@ def test_importing_a_bad_file_names_the_problem_and_saves_nothing(
 
 def test_importing_an_exported_design_saves_it_whole(app: AppTest, engine: Engine) -> None:
     design = update_design(Design(title="Imported bot"), "serving", precision="fp8")
-    open_library(app)
+    _open_import(app)
 
     app.file_uploader(key="library.import_file").upload(
         "bot.json", dump_design(design).encode(), "application/json"
