@@ -86,25 +86,47 @@ def open_shared_design(engine: Engine, token: str, *, now: datetime | None = Non
     `ShareLinkError` with one message, so a visitor learns nothing about which it was.
     """
     with reading(engine) as session:
+        return _shared_design(session, _granting_link(session, token, now))
+
+
+def open_shared_view(
+    engine: Engine,
+    token: str,
+    *,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    author_token: str | None = None,
+    now: datetime | None = None,
+) -> tuple[SharedDesign, CommentPage]:
+    """Return what `open_shared_design` and `shared_comment_page` return, read in one session
+    with the token checked once: the shared view's every rerun needs both."""
+    with reading(engine) as session:
         link = _granting_link(session, token, now)
-        query = (
-            select(RevisionRow)
-            .join(DesignRow, DesignRow.id == RevisionRow.design_id)
-            .where(
-                RevisionRow.design_id == link.design_id,
-                RevisionRow.number == DesignRow.latest_revision,
-            )
+        page = comment_page_in(
+            session, link.design_id, offset=offset, limit=limit, author_token=author_token
         )
-        revision = session.scalars(query).one()
-        return SharedDesign(
-            design_id=link.design_id,
-            design=design_from_body(revision.body, where=f"saved design {link.design_id}"),
-            revision=revision.number,
-            revisions=revision.number,
-            saved_at=as_utc(revision.created_at),
-            saved_by=revision.author,
-            allow_comments=link.allow_comments,
+        return _shared_design(session, link), page
+
+
+def _shared_design(session: Session, link: ShareLinkRow) -> SharedDesign:
+    query = (
+        select(RevisionRow)
+        .join(DesignRow, DesignRow.id == RevisionRow.design_id)
+        .where(
+            RevisionRow.design_id == link.design_id,
+            RevisionRow.number == DesignRow.latest_revision,
         )
+    )
+    revision = session.scalars(query).one()
+    return SharedDesign(
+        design_id=link.design_id,
+        design=design_from_body(revision.body, where=f"saved design {link.design_id}"),
+        revision=revision.number,
+        revisions=revision.number,
+        saved_at=as_utc(revision.created_at),
+        saved_by=revision.author,
+        allow_comments=link.allow_comments,
+    )
 
 
 def shared_comment_page(

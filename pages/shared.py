@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import ShareLinkError, open_shared_design
+from db import ShareLinkError, open_shared_view
 from playbook.design import PHASES
 from playbook.labels import escape_markdown
 from ui import comments, diagram_viewer, drift, navigation, readonly, resources, state
@@ -26,7 +26,11 @@ token = navigation.share_token() or ""
 try:
     # The app's clock (ui.state.now), so tests can move past an expiry without waiting.
     now = datetime.fromtimestamp(state.now(), UTC)
-    shared = open_shared_design(engine, token, now=now)
+    # The design and the comment page in one read, the token checked once (every rerun).
+    shared, comment_page = open_shared_view(
+        engine, token, offset=comments.visitor_offset("shared"), limit=comments.PAGE_SIZE,
+        author_token=comments.author_token(), now=now,
+    )  # fmt: skip
 except ShareLinkError as exc:
     st.title("Shared design")  # the same heading for every bad link: nothing about the design
     st.error(str(exc), icon=":material/link_off:")
@@ -57,4 +61,4 @@ readonly.phase_tabs(design, phases=PHASES[1:], key="shared.phase_tab")
 readonly.all_numbers_panel(design, key="shared.numbers_open")  # drawn only when opened
 
 st.subheader("Comments")
-comments.shared_section(shared, token, prefix="shared")
+comments.shared_section(shared, token, prefix="shared", first=comment_page)

@@ -91,14 +91,21 @@ class OwnerThread:
 
 @dataclass(frozen=True)
 class VisitorThread:
-    """A share-link visitor's view: comment if the link allows, delete only what they wrote."""
+    """A share-link visitor's view: comment if the link allows, delete only what they wrote.
+
+    `first` is the page already read with the design (`open_shared_view`), used when the same
+    offset is asked for: the run then checks the token and reads the database once.
+    """
 
     token: str
     author_token: str
     can_add: bool
     can_resolve: bool = False
+    first: CommentPage | None = None
 
     def page(self, offset: int) -> CommentPage:
+        if self.first is not None and self.first.offset == offset:
+            return self.first
         return shared_comment_page(
             resources.engine(), self.token, offset=offset, limit=PAGE_SIZE,
             author_token=self.author_token, now=_now(),
@@ -255,9 +262,16 @@ def section(
     )  # fmt: skip
 
 
-def shared_section(shared: SharedDesign, token: str, *, prefix: str) -> None:
+def visitor_offset(prefix: str) -> int:
+    """Return the comment page offset a share-link visitor's thread is on."""
+    return int(st.session_state.get(_key(prefix, "offset"), 0))
+
+
+def shared_section(
+    shared: SharedDesign, token: str, *, prefix: str, first: CommentPage | None = None
+) -> None:
     """Draw the comments a share-link visitor sees, and the form only if the link allows it."""
-    thread = VisitorThread(token, author_token(), can_add=shared.allow_comments)
+    thread = VisitorThread(token, author_token(), can_add=shared.allow_comments, first=first)
     _thread_view(thread, shared.design, prefix=prefix)
     if not shared.allow_comments:
         st.caption("The owner shared this design read-only: comments cannot be added.")
@@ -267,7 +281,7 @@ def _thread_view(thread: Thread, design: Design, *, prefix: str) -> None:
     if found := st.session_state.pop(_key(prefix, "message"), None):
         ok, text = found
         (st.success if ok else st.error)(text)
-    page = thread.page(int(st.session_state.get(_key(prefix, "offset"), 0)))
+    page = thread.page(visitor_offset(prefix))
     st.session_state[_key(prefix, "offset")] = page.offset  # clamped: stays on the last page
     names = dict(cached.link_targets(design))  # built once per design
     st.caption(f"{page.open:,} open, {page.total - page.open:,} resolved")

@@ -19,15 +19,19 @@ from db import (
     SHARE_LINK_MESSAGE,
     ShareLinkError,
     ShareLinkNotFoundError,
+    add_comment,
     create_share_link,
     delete_design,
     list_share_links,
     load_design,
+    open_shared_design,
+    open_shared_view,
     resolve_share_link,
     restore_design,
     revoke_share_link,
     save_design,
     save_revision,
+    shared_comment_page,
 )
 from playbook import Design
 
@@ -220,3 +224,19 @@ def test_a_token_with_one_character_changed_does_not_open_the_design(engine: Eng
 @given(anything=st.text(max_size=100) | st.from_regex(r"[A-Za-z0-9_-]{43}", fullmatch=True))
 def test_any_other_text_is_refused_with_the_same_message(engine: Engine, anything: str) -> None:
     assert _refused(engine, anything) == SHARE_LINK_MESSAGE
+
+
+def test_the_shared_view_reads_the_design_and_its_comments_in_one_call(engine: Engine) -> None:
+    design_id = _saved(engine)
+    link = create_share_link(engine, design_id, allow_comments=True)
+    for n in range(3):
+        add_comment(engine, design_id, author="Bo", body=f"note {n}", phase="model")
+
+    shared, page = open_shared_view(engine, link.token, offset=1, limit=2)
+
+    assert shared == open_shared_design(engine, link.token)
+    assert page == shared_comment_page(engine, link.token, offset=1, limit=2)
+    assert [c.body for c in page.items] == ["note 1", "note 2"]
+    revoke_share_link(engine, link.id)
+    with pytest.raises(ShareLinkError, match=re.escape(SHARE_LINK_MESSAGE)):
+        open_shared_view(engine, link.token)
