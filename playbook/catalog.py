@@ -15,6 +15,8 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from playbook.format import money
+
 ComputeKind = Literal["bf16", "fp8", "int8", "int4", "fp4"]
 Attention = Literal["mha", "gqa", "mla"]
 # How the windowed layers bound their KV cache: a sliding window keeps the last N tokens
@@ -167,6 +169,19 @@ class Gpu(_Entry):
     # GDDR parts with ECC on show about the decimal GB. "GB" is the cautious default.
     memory_unit: Literal["GB", "GiB"] = "GB"
     memory_unit_source: str | None = None
+
+    @property
+    def price_basis(self) -> str:
+        """Say where `usd_per_hour` comes from in one line: the providers' median, or the user's."""
+        if not self.prices:
+            return f"{self.name} {money(self.usd_per_hour)}/h as entered ({self.price_as_of})"
+        low = min(price.usd_per_hour for price in self.prices)
+        high = max(price.usd_per_hour for price in self.prices)
+        newest = max(price.as_of for price in self.prices)
+        return (
+            f"{self.name} {money(self.usd_per_hour)}/h: median of {len(self.prices)} providers' "
+            f"on-demand prices ({money(low)} to {money(high)}, read up to {newest})"
+        )
 
     @property
     def link_gbps(self) -> float:

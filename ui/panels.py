@@ -10,7 +10,7 @@ import streamlit as st
 
 from playbook import Design, DesignError, update_design
 from playbook.analysis import DesignAnalysis, design_hash
-from playbook.catalog import name_of
+from playbook.catalog import find, name_of
 from playbook.design import catalog_for
 from playbook.estimates.charts import LoadPoint
 from playbook.format import duration, money
@@ -235,6 +235,12 @@ def planner_panel(design: Design) -> None:
                 for row in found.rows
             ],
             hide_index=True,
+        )
+        gpus = dict.fromkeys(row.gpu for row in found.rows)  # in the table's order, once each
+        catalog = catalog_for(design)
+        st.caption(
+            "GPU prices: "
+            + "; ".join(escape_markdown(find(catalog.gpus, gpu).price_basis) for gpu in gpus)
         )
         st.button(
             "Use the cheapest setup", key="serving.use_plan", on_click=use_setup,

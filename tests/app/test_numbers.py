@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from playbook.catalog import find, load_catalog
 from playbook.labels import escape_markdown
 from ui import custom_entries, panels
 
@@ -149,3 +150,16 @@ def test_the_cheapest_setup_the_planner_finds_can_be_used_in_one_click(app: AppT
     assert app.success[0].value.startswith("Serving set to")
     assert any(box.value.startswith("Fits:") for box in app.success)
     assert not any(box.value.startswith(("TTFT", "ITL")) for box in app.error)
+
+
+def test_the_planner_says_where_each_gpu_price_comes_from(app: AppTest) -> None:
+    _self_hosted(app, "llama-3.1-70b")
+    app.switch_page("pages/serving.py").run()
+    app.session_state[panels.PLANNER_OPEN] = True
+    app.run()
+
+    (basis,) = [c.value for c in app.caption if c.value.startswith("GPU prices: ")]
+    table = app.dataframe[0].value
+    catalog = load_catalog()
+    for gpu_id in dict.fromkeys(table["GPU"]):
+        assert escape_markdown(find(catalog.gpus, gpu_id).price_basis) in basis

@@ -117,3 +117,29 @@ def test_a_users_own_gpu_needs_no_provider_prices() -> None:
 
     assert own.prices == ()
     assert own.usd_per_hour == 1.23
+
+
+def test_the_price_basis_names_the_median_its_spread_and_the_newest_reading() -> None:
+    prices = [
+        {"provider": p, "usd_per_hour": usd, "as_of": day, "source": f"https://{p}.example"}
+        for p, usd, day in (
+            ("a", 2.0, "2026-10-01"),
+            ("b", 3.0, "2026-11-02"),
+            ("c", 5.5, "2026-09-30"),
+        )
+    ]
+    gpu = Gpu(
+        id="x", name="X1", source="s", as_of="2026", memory_gb=80, bandwidth_tbs=3,
+        dense_tflops={"bf16": 900}, usd_per_hour=3.0, price_source="median", price_as_of="2026",
+        prices=prices,
+    )  # fmt: skip
+    own = Gpu(
+        id="own", name="Own", source="me", as_of="2026-12-01", memory_gb=24, bandwidth_tbs=1,
+        dense_tflops={"bf16": 100}, usd_per_hour=1.23, price_source="me", price_as_of="2026-12",
+    )  # fmt: skip
+
+    # median(2.0, 3.0, 5.5) = 3.0; spread 2.0 to 5.5; newest reading 2026-11-02.
+    assert gpu.price_basis == (
+        "X1 $3/h: median of 3 providers' on-demand prices ($2 to $5.50, read up to 2026-11-02)"
+    )
+    assert own.price_basis == "Own $1.23/h as entered (2026-12)"
