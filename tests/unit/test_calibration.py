@@ -155,3 +155,38 @@ def test_ttft_and_itl_each_come_from_several_sources_and_vllm_is_measured(
     for metric in ("ttft", "itl"):
         assert len({case.source_id for case in cases if metric in case.measured}) >= 3, metric
     assert any(case.setup.engine == "vllm" for case in cases)
+
+
+def test_every_serving_row_names_a_catalog_model_and_gpu_and_a_dated_source() -> None:
+    catalog = load_catalog()
+    models = {model.id for model in catalog.open_models}
+    gpus = {gpu.id for gpu in catalog.gpus}
+
+    for row in cal.load_rows():
+        if "setup" not in row:
+            continue
+        assert row["setup"]["model"] in models, row["id"]
+        assert row["setup"]["gpu"] in gpus, row["id"]
+        assert row["source"].strip(), row["id"]
+        assert row["date"].strip(), row["id"]
+
+
+def test_every_engine_offered_is_measured_and_vllm_also_on_nvidia(
+    cases: tuple[cal.Case, ...],
+) -> None:
+    measured: dict[str, set[str]] = {}
+    for case in cases:
+        if case.measured:
+            measured.setdefault(case.setup.engine, set()).update(case.measured)
+
+    # The CLI offers vllm, sglang and trt-llm: each has rows the fit sees.
+    assert {"vllm", "sglang", "tensorrt_llm"} <= set(measured)
+    assert "itl" in measured["sglang"]
+    # vLLM's per-step cost is not learned from AMD parts only (the catalog's Infinity Fabric
+    # GPUs are AMD's): some vLLM rows ran on NVIDIA GPUs, with latency as well as throughput.
+    nvidia_vllm = [
+        case
+        for case in cases
+        if case.setup.engine == "vllm" and case.setup.gpu.interconnect != "infinity_fabric"
+    ]
+    assert {"ttft", "itl", "throughput"} <= {metric for c in nvidia_vllm for metric in c.measured}
