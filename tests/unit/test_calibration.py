@@ -17,6 +17,8 @@ def _physical(factors: Efficiency) -> bool:
         0 < factors.compute <= 1
         and 0 < factors.bandwidth <= 1
         and 0 < factors.link <= 1
+        and 0 < factors.kv_bandwidth_share() <= 1
+        and 0 <= factors.allreduce_growth <= 2  # at most 3× the 2-GPU latency on 8 GPUs
         and all(factors.step_overhead_ms(engine_id) >= 0 for engine_id in ENGINE_IDS)
         and factors.request_overhead_ms >= 0
         and factors.allreduce_us >= 0

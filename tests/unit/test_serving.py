@@ -510,3 +510,30 @@ def test_golden_an_all_reduce_over_pcie_pays_the_pcie_latency() -> None:
 
     assert over_pcie.itl_s * 1e3 == pytest.approx(11.6161792, rel=1e-9)
     assert over_nvlink.itl_s * 1e3 == pytest.approx(11.2161792, rel=1e-9)
+
+
+def test_golden_reading_the_kv_cache_runs_at_its_own_share_of_the_bandwidth() -> None:
+    # The ITL golden (TP 2, one sequence, 11.2161792 ms) reads 30.72 MB of KV (1,500 tokens ×
+    # 20,480 B) at 2 × 2.0 TB/s × 0.5 = 0.01536 ms. At a KV share of 0.25 it takes 30.72e6 ÷
+    # (2 × 2.0e12 × 0.25) = 0.03072 ms (its 0.123 GFLOP of attention still hide under it), so the
+    # ITL is 11.2161792 - 0.01536 + 0.03072 = 11.2315392 ms. Unset, the weights' share applies.
+    slower_kv = ROUND.model_copy(update={"kv_bandwidth": 0.25})
+
+    point = operating_point(_toy(tensor_parallel=2), load=ONE, efficiency=slower_kv)
+
+    assert point.itl_s * 1e3 == pytest.approx(11.2315392, rel=1e-9)
+    assert ROUND.kv_bandwidth_share() == ROUND.bandwidth
+
+
+def test_golden_an_all_reduces_latency_grows_with_each_doubling_of_the_gpus() -> None:
+    # latency(tp) = latency(2) × (1 + growth × (log2 tp - 1)): at 10 µs and growth 0.5, 10 µs on
+    # 2 GPUs, 15 µs on 4, 20 µs on 8. The ITL at TP 4, one sequence: 20e9 B of weights ÷
+    # (4 × 2.0 TB/s × 0.5) = 5 ms (the 20 GFLOP take 0.01 ms), 30.72 MB of KV = 0.00768 ms, 1 ms
+    # of CPU, and 20 all-reduces of 15 µs + 12,288 B (2 × 3 ÷ 4 × 4,096 × 2) ÷ 200 GB/s = 61.44 ns:
+    # 20 × 15.06144 µs = 0.3012288 ms. ITL = 5 + 0.00768 + 1 + 0.3012288 = 6.3089088 ms.
+    growing = ROUND.model_copy(update={"allreduce_growth": 0.5})
+
+    point = operating_point(_toy(tensor_parallel=4), load=ONE, efficiency=growing)
+
+    assert [growing.allreduce_latency_us("nvlink", tp) for tp in (2, 4, 8)] == [10, 15, 20]
+    assert point.itl_s * 1e3 == pytest.approx(6.3089088, rel=1e-9)

@@ -39,6 +39,7 @@ class _Core(NamedTuple):
     flops_per_token: float  # decode FLOPs per token, attention at the average context included
     attention_flops_per_token: float  # the attention part of them
     bytes_per_s: float  # effective bandwidth of the replica
+    kv_bytes_per_s: float  # and reading the KV cache
     flops_per_s: float  # effective FLOPS of the replica's weight matrix multiplies
     attention_flops_per_s: float  # and of attention, which runs in the KV cache's number format
     step_s: float  # the engine's CPU time per forward pass
@@ -65,7 +66,7 @@ def _allreduce_parts(setup: ServingSetup, eff: Efficiency) -> tuple[int, float, 
     if setup.tensor_parallel == 1:
         return 0, 0.0, 0.0
     link = setup.gpu.link_gbps * 1e9 * eff.link
-    latency = eff.allreduce_latency_us(setup.gpu.interconnect) * 1e-6
+    latency = eff.allreduce_latency_us(setup.gpu.interconnect, setup.tensor_parallel) * 1e-6
     return 2 * setup.model.layers, latency, allreduce_bytes_per_token(setup) / link
 
 
@@ -127,6 +128,7 @@ def _core(setup: ServingSetup, eff: Efficiency) -> _Core:
         flops_per_token=2 * model.params_per_token + attention,
         attention_flops_per_token=attention,
         bytes_per_s=bw,
+        kv_bytes_per_s=setup.gpu.bandwidth_tbs * 1e12 * tp * eff.kv_bandwidth_share(),
         flops_per_s=flops,
         attention_flops_per_s=_compute_tflops(setup.gpu, setup.kv_precision, eff.narrow_gain)
         * 1e12
@@ -171,7 +173,7 @@ def _pass(core: _Core, batch: float, tokens_per_sequence: int, prompt: float = 0
     attention = core.prefill_attention_flops * share + tokens * core.attention_flops_per_token
     matmuls = roofline(weights / core.bytes_per_s, dense / core.flops_per_s, core.overlap)
     kv = roofline(
-        batch * core.kv_seq_bytes / core.bytes_per_s,
+        batch * core.kv_seq_bytes / core.kv_bytes_per_s,
         attention / core.attention_flops_per_s,
         core.overlap,
     )

@@ -236,8 +236,9 @@ def _decode_assumptions(setup: ServingSetup, eff: Efficiency, weights: float) ->
         )
     if setup.tensor_parallel > 1:
         link = setup.gpu.link_gbps * eff.link
+        latency = eff.allreduce_latency_us(setup.gpu.interconnect, setup.tensor_parallel)
         assumptions.append(
-            f"2 all-reduces per layer per step, each {number(eff.allreduce_us)} µs + "
+            f"2 all-reduces per layer per step, each {number(latency)} µs + "
             f"{allreduce_bytes_per_token(setup):,.0f} B per token (ring: 2 × (tp - 1) ÷ tp × "
             f"hidden × 2 B) over {setup.gpu.interconnect or 'PCIe (assumed)'} at "
             f"{setup.gpu.link_gbps:g} GB/s "
@@ -261,7 +262,7 @@ def itl(
     dense = batch * (core.flops_per_token - core.attention_flops_per_token)
     matmuls = roofline(weights / core.bytes_per_s, dense / core.flops_per_s, eff.overlap)
     attention = roofline(
-        kv / core.bytes_per_s,
+        kv / core.kv_bytes_per_s,
         batch * core.attention_flops_per_token / core.attention_flops_per_s,
         eff.overlap,
     )
@@ -279,7 +280,8 @@ def itl(
         worked=f"roofline({weights / 1e9:,.1f} GB ÷ ({bandwidth:g} TB/s × {eff.bandwidth:.2f}), "
         f"{dense / 1e12:,.2f} TFLOP ÷ ({flops:g} TFLOPS × {eff.compute:.2f}); overlap "
         f"{eff.overlap:.2f}) = "
-        f"{matmuls * 1e3:,.1f} ms + {attention * 1e3:,.1f} ms for {kv / 1e9:,.2f} GB of KV + "
+        f"{matmuls * 1e3:,.1f} ms + {attention * 1e3:,.1f} ms for {kv / 1e9:,.2f} GB of KV at "
+        f"{eff.kv_bandwidth_share():.2f} of the bandwidth + "
         f"{number(cpu * 1e3)} ms + {number(_allreduce_s(setup, eff, batch) * 1e3)} ms"
         f"{' (speculative decoding per token)' if setup.speculative_decoding else ''} = "
         f"{_ms(point.step_s)} per token; ÷ (1 - {point.prefill_busy:.2f}) = {_ms(point.itl_s)}",

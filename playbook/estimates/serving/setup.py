@@ -46,11 +46,18 @@ class Efficiency(BaseModel):
 
     compute: float = Field(gt=0, le=1)  # share of dense peak FLOPS the matrix multiplies reach
     bandwidth: float = Field(gt=0, le=1)  # share of peak HBM bandwidth a decode step reaches
+    # Share of peak HBM bandwidth attention reaches reading the KV cache: paged attention kernels
+    # gather scattered blocks, unlike the weights' long contiguous reads (None: `bandwidth`).
+    kv_bandwidth: float | None = Field(None, gt=0, le=1)
     link: float = Field(0.7, gt=0, le=1)  # share of the interconnect bandwidth all-reduces reach
     allreduce_us: float = Field(ge=0)  # latency of one tensor-parallel all-reduce
     # Over PCIe (no NVLink or Infinity Fabric) an all-reduce goes through the host's switches, a
     # latency of its own (None: the same as over a GPU link).
     allreduce_pcie_us: float | None = Field(None, ge=0)
+    # Each doubling of the GPUs beyond 2 adds this share of the 2-GPU latency: NCCL's tree and
+    # ring algorithms take more steps on more GPUs (log2(tp) for a tree). 0: the same latency at
+    # every TP size.
+    allreduce_growth: float = Field(0.0, ge=0, le=4)
     request_overhead_ms: float = Field(ge=0)  # per request served over HTTP: API, tokenising
     sequence_us: float = Field(0.0, ge=0)  # per sequence per step: sampling, scheduling, updates
     # Share of the shorter of a kernel group's memory time and compute time that hides under the
@@ -70,11 +77,21 @@ class Efficiency(BaseModel):
     step_ms_tensorrt_llm: float = Field(1.0, ge=0)
     step_ms_tgi: float = Field(1.0, ge=0)
 
-    def allreduce_latency_us(self, interconnect: str | None) -> float:
-        """Return one all-reduce's latency over `interconnect` (None: PCIe, as the catalog says)."""
+    def allreduce_latency_us(self, interconnect: str | None, tensor_parallel: int = 2) -> float:
+        """Return one all-reduce's latency over `interconnect` (None: PCIe) among `tensor_parallel`.
+
+        latency(tp) = latency(2) × (1 + growth × (log2 tp - 1)): at growth 0.5, 20 µs on 2 GPUs
+        is 20 × (1 + 0.5 × (3 - 1)) = 40 µs on 8.
+        """
+        base = self.allreduce_us
         if interconnect in (None, "pcie") and self.allreduce_pcie_us is not None:
-            return self.allreduce_pcie_us
-        return self.allreduce_us
+            base = self.allreduce_pcie_us
+        doublings = math.log2(max(tensor_parallel, 2)) - 1
+        return base * (1 + self.allreduce_growth * doublings)
+
+    def kv_bandwidth_share(self) -> float:
+        """Return the share of peak bandwidth reading the KV cache reaches."""
+        return self.bandwidth if self.kv_bandwidth is None else self.kv_bandwidth
 
     def step_overhead_ms(self, engine_id: EngineId) -> float:
         """Return the fitted CPU time per forward pass of `engine_id`."""
@@ -85,7 +102,9 @@ class Efficiency(BaseModel):
         """Return the factors as one readable line."""
         return (
             f"efficiency fitted on published measurements: {self.compute:.0%} of peak FLOPS, "
-            f"{self.bandwidth:.0%} of peak bandwidth, {self.link:.0%} of the interconnect's, "
+            f"{self.bandwidth:.0%} of peak bandwidth reading weights and "
+            f"{self.kv_bandwidth_share():.0%} reading the KV cache, "
+            f"{self.link:.0%} of the interconnect's, "
             f"{self.overlap:.0%} of the shorter of memory and compute time hidden under the "
             f"longer, {self.step_overhead_ms(engine_id):.2g} ms per step "
             f"({engine(engine_id).name}), {self.sequence_us:.3g} µs per sequence per step, "
@@ -93,7 +112,8 @@ class Efficiency(BaseModel):
             f"{self.closed_loop_cv2:.2g} (Poisson: 1), "
             f"{self.request_overhead_ms:.3g} ms per served request, {self.allreduce_us:.3g} µs "
             f"latency per all-reduce over NVLink or Infinity Fabric, "
-            f"{self.allreduce_latency_us('pcie'):.3g} µs over PCIe"
+            f"{self.allreduce_latency_us('pcie'):.3g} µs over PCIe (on 2 GPUs; each doubling "
+            f"beyond adds {self.allreduce_growth:.0%} of it)"
         )
 
 
