@@ -222,6 +222,7 @@ def test_the_page_and_its_icon_come_from_this_server_alone(
     expect(page.locator(".dv-root svg").first).to_be_visible()
 
     icon = page.locator("link[rel~='icon']")
-    expect(icon).to_have_attribute("href", re.compile(rf"^{re.escape(app_url)}/media/.+\.png$"))
+    # The PNG travels inside the page-config message as a data URL (ui/favicon.py): no request.
+    expect(icon).to_have_attribute("href", re.compile(r"^data:image/png;base64,[A-Za-z0-9+/=]+$"))
     # data: URLs have no host; a :material/ icon would be fetched from fonts.gstatic.com.
     assert hosts - {None} == {"127.0.0.1"}
