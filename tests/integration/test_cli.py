@@ -25,6 +25,7 @@ REQUIRED = {
 }
 # Llama 3.1 8B in FP8 on an H200 with 128 + 128 tokens: thousands of sequences fit, so each
 # engine's own batch limit is what binds.
+ENGINES = ("vllm", "sglang", "trt-llm")
 SMALL = (
     "estimate",
     "--model",
@@ -159,15 +160,18 @@ def test_each_engine_runs_its_own_batch_limit_at_concurrency_max(engine: str, li
 
 
 def test_the_engine_changes_the_estimates_not_only_the_label() -> None:
-    # At 64 requests in flight vLLM carries each prefill inside a decode step; SGLang runs it as
-    # a pass of its own while the decoders wait, so its ITL is longer. The KV cache is the same.
-    vllm = _json(*SMALL, "--concurrency", "64")
-    sglang = _json(*SMALL, "--engine", "sglang", "--concurrency", "64")
+    # Each engine has its own batch limit, its own fitted CPU time per step and its own way of
+    # running prefills (inside the decode step for vLLM and TensorRT-LLM, a pass of its own for
+    # SGLang; the unit tests pin each by value). Which engine comes out faster here depends on
+    # the fitted step costs, so this checks only that the engine reaches the numbers: three
+    # engines, three ITLs and three batch limits, on one KV cache.
+    runs = {e: _json(*SMALL, "--engine", e, "--concurrency", "64") for e in ENGINES}
 
-    assert vllm["kv_cache_gib"] == sglang["kv_cache_gib"]
-    assert isinstance(vllm["itl_ms"], float)
-    assert isinstance(sglang["itl_ms"], float)
-    assert vllm["itl_ms"] < sglang["itl_ms"]
+    assert len({run["kv_cache_gib"] for run in runs.values()}) == 1
+    assert all(isinstance(run["itl_ms"], float) for run in runs.values())
+    assert len({run["itl_ms"] for run in runs.values()}) == len(ENGINES)
+    assert len({run["batch_limit"] for run in runs.values()}) == len(ENGINES)
+    assert {run["engine"] for run in runs.values()} == set(ENGINES)
 
 
 def test_concurrency_n_means_n_requests_in_flight() -> None:
